@@ -1,0 +1,1 @@
+"""Construction tracking, acceptance, titles and rechecks (built out by the acceptance issue)."""

@@ -1,0 +1,1 @@
+"""Carbon accounting and annual disclosure (built out by the disclosure issue)."""

@@ -1,0 +1,237 @@
+"""Demo data: the people of DOMAIN §2 and projects standing in every state (idempotent)."""
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import services
+from .choices import OrganisationType, Role, State, Support, TaskField
+from .models import Batch, Category, County, Department, Organisation, Project, RoleGrant, User
+from .validators import uscc_check_character
+
+DEMO_COUNTIES = {"jinchengjiang": "451202", "yizhou": "451203"}
+DEMO_CATEGORIES = ["region", "park", "community", "campus", "commercial"]
+CITY_OFFICERS = ["ecology", "ndrc", "industry", "education", "commerce"]
+EXPERTS = [("expert1", "李", "建华"), ("expert2", "王", "晓梅"), ("expert3", "陈", "志远"),
+           ("expert4", "黄", "立新"), ("expert5", "韦", "春燕"), ("expert6", "覃", "国强")]
+
+# category: (organisation type, organisation name pattern, project name pattern)
+APPLICANTS = {
+    "region": (OrganisationType.ADMINISTRATION, "{county}城西新区管理委员会", "{county}城西新区近零碳排放区域"),
+    "park": (OrganisationType.PARK_COMMITTEE, "{county}工业园区管理委员会", "{county}工业园区近零碳排放园区"),
+    "community": (OrganisationType.RESIDENTS_COMMITTEE, "{county}城北社区居民委员会", "{county}城北社区近零碳排放社区"),
+    "campus": (OrganisationType.SCHOOL, "{county}第一初级中学", "{county}第一初级中学近零碳排放校园"),
+    "commercial": (OrganisationType.VENUE_OPERATOR, "{county}城市商贸物流中心有限公司", "{county}商贸物流中心近零碳排放商业场所"),
+}
+
+# Where each extra project should end up, and the path that takes it there.
+TO_COUNTY_REVIEW = ["submit"]
+TO_CITY_REVIEW = [*TO_COUNTY_REVIEW, "county_forward"]
+TO_EXPERT_REVIEW = [*TO_CITY_REVIEW, "@panel", "start_expert_review"]
+TO_REVISION = [*TO_EXPERT_REVIEW, "select"]
+TO_PUBLICITY = [*TO_REVISION, "submit_revision", "start_publicity"]
+TO_CONSTRUCTION = [*TO_PUBLICITY, "confirm"]
+TO_ACCEPTANCE_REVIEW = [*TO_CONSTRUCTION, "apply_acceptance", "forward_acceptance"]
+TO_TITLED = [*TO_ACCEPTANCE_REVIEW, "grant_title"]
+PATHS = {
+    State.COUNTY_REVIEW: TO_COUNTY_REVIEW,
+    State.RETURNED: [*TO_COUNTY_REVIEW, "county_return"],
+    State.CITY_REVIEW: TO_CITY_REVIEW,
+    State.EXPERT_REVIEW: TO_EXPERT_REVIEW,
+    State.REVISION: TO_REVISION,
+    State.REVISION_CHECK: [*TO_REVISION, "submit_revision"],
+    State.PUBLICITY: TO_PUBLICITY,
+    State.CONSTRUCTION: TO_CONSTRUCTION,
+    State.ACCEPTANCE_CHECK: [*TO_CONSTRUCTION, "apply_acceptance"],
+    State.ACCEPTANCE_REVIEW: TO_ACCEPTANCE_REVIEW,
+    State.TITLED: TO_TITLED,
+    State.RECHECK: [*TO_TITLED, "start_recheck"],
+    State.REVOKED: [*TO_TITLED, "revoke"],
+    State.NOT_SELECTED: [*TO_EXPERT_REVIEW, "not_select"],
+    State.WITHDRAWN: [*TO_COUNTY_REVIEW, "withdraw"],
+    State.CANCELLED: [*TO_CONSTRUCTION, "cancel"],
+}
+
+REASONS = {
+    "county_forward": "方案内容完整，建设目标明确，同意上报。",
+    "county_return": "基准年能源结构数据缺少统计来源，请补充说明后重新提交。",
+    "not_select": "减排路径与本地实际结合不够，复制推广价值有限。",
+    "forward_acceptance": "自评价报告齐全，同意报送市生态环境局组织验收。",
+    "pass_recheck": "复核期内各项指标保持稳定下降，同意保留称号。",
+    "revoke": "复核发现碳排放总量连续两年上升，管理缺位，取消称号。",
+    "cancel": "建设主体主动申请终止试点建设。",
+}
+
+
+def credit_code(county_code: str, category: str, n: int) -> str:
+    authority = "12" if category in {"region", "campus", "park"} else ("52" if category == "community" else "91")
+    first17 = f"{authority}{DEMO_COUNTIES[county_code]}{n:09d}"
+    return first17 + uscc_check_character(first17)
+
+
+def demo_plan(category: Category) -> dict:
+    """A complete, plausible creation plan for ``category``."""
+    year = timezone.localdate().year
+    indicators = list(category.indicators.all())
+    targets = {}
+    chosen_groups = set()
+    for indicator in indicators:
+        if indicator.alternative_group:
+            if indicator.alternative_group in chosen_groups:
+                continue
+            chosen_groups.add(indicator.alternative_group)
+        if indicator.must_fall:
+            base, steps = 100.0, [92.0, 85.0, 78.0]
+        else:
+            base, steps = 60.0, [70.0, 80.0, 90.0]
+        targets[indicator.code] = {
+            "baseline": base, "target": steps[-1],
+            "milestones": {str(year + i): v for i, v in enumerate(steps)},
+        }
+    denominators = {}
+    for indicator in indicators:
+        if indicator.denominator:
+            denominators[indicator.denominator] = {
+                "population": 12000, "floor_area": 85000, "output_value": 560000,
+                "value_added": 180000,
+            }[indicator.denominator]
+    return {
+        "overview": {"location": "广西河池市", "boundary": "以规划红线为界，详见附图。",
+                     "area_km2": 2.5, "denominators": denominators},
+        "baseline": {"year": year - 1, "total_emissions_t": 36800,
+                     "energy_mix": {"electricity": 62, "coal": 8, "natural_gas": 12,
+                                    "oil": 10, "renewable": 8}},
+        "targets": targets,
+        "tasks": {
+            TaskField.ENERGY: "建设屋顶分布式光伏3兆瓦，推进电能替代。",
+            TaskField.BUILDINGS: "既有建筑节能改造8万平方米，新建建筑执行绿色建筑二星标准。",
+            TaskField.TRANSPORT: "公务及场内车辆全面电动化，新增充电桩120个。",
+            TaskField.CARBON_SINK: "新增绿地2公顷，实施立体绿化。",
+            TaskField.MANAGEMENT: "建立能源与碳排放在线监测平台，按月统计分析。",
+        },
+        "investment": {"total_wan_yuan": 4800,
+                       "support_sought": [Support.CENTRAL_BUDGET_INVESTMENT, Support.GREEN_CREDIT]},
+        "schedule": {"start_year": year, "end_year": year + 2},
+        "safeguards": "成立由主要负责人任组长的创建工作领导小组，落实专人负责，资金纳入年度预算。",
+    }
+
+
+def _user(username, password, *, first="", last="", roles=(), organisation=None,
+           department=None, email_domain="demo.hechi.gov.cn"):
+    user, created = User.objects.get_or_create(username=username, defaults={
+        "first_name": first, "last_name": last, "organisation": organisation,
+        "department": department, "email": f"{username}@{email_domain}",
+    })
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    for role in roles:
+        RoleGrant.objects.get_or_create(user=user, role=role)
+    return user
+
+
+def _batches():
+    today = timezone.localdate()
+    current, _ = Batch.objects.get_or_create(year=today.year, defaults={
+        "name": f"{today.year}年度近零碳排放区试点申报",
+        "opens_on": datetime.date(today.year, 1, 1), "closes_on": datetime.date(today.year, 12, 31),
+    })
+    return current
+
+
+@transaction.atomic
+def seed(password: str) -> dict:
+    """Create (or complete) the demo data; returns the demo users by role for printing."""
+    batch = _batches()
+    city = {d.body.code: d for d in Department.objects.filter(county__isnull=True).select_related("body")}
+    logins = {"ecology_admin": [], "city_officer": [], "county_officer": [], "applicant": [],
+              "expert": []}
+
+    admin = _user("eco_admin", password, last="赵", first="敏", roles=[Role.ECOLOGY_ADMIN],
+                  department=city["ecology"])
+    logins["ecology_admin"].append(admin.username)
+    for body in CITY_OFFICERS:
+        u = _user(f"city_{body}", password, roles=[Role.CITY_OFFICER], department=city[body])
+        logins["city_officer"].append(u.username)
+
+    officers, applicants = {}, {}
+    for county_code in DEMO_COUNTIES:
+        county = County.objects.get(code=county_code)
+        depts = {d.body.code: d for d in county.departments.select_related("body")}
+        for body in CITY_OFFICERS:
+            roles = [Role.COUNTY_OFFICER] + ([Role.COUNTY_ECOLOGY] if body == "ecology" else [])
+            u = _user(f"{county_code}_{body}", password, roles=roles, department=depts[body])
+            officers[(county_code, body)] = u
+            logins["county_officer"].append(u.username)
+        for n, category_code in enumerate(DEMO_CATEGORIES, start=1):
+            org_type, org_pattern, _name = APPLICANTS[category_code]
+            org, _ = Organisation.objects.get_or_create(
+                name=org_pattern.format(county=county.name),
+                defaults={"org_type": org_type, "county": county,
+                          "credit_code": credit_code(county_code, category_code, 700000 + n),
+                          "contact_name": "联系人", "contact_phone": "0778-2200000"},
+            )
+            u = _user(f"app_{category_code}_{county_code}", password, roles=[Role.APPLICANT],
+                      organisation=org, email_domain="demo.example.cn")
+            applicants[(county_code, category_code)] = u
+            logins["applicant"].append(u.username)
+    experts = []
+    for username, last, first in EXPERTS:
+        experts.append(_user(username, password, last=last, first=first, roles=[Role.EXPERT]))
+        logins["expert"].append(username)
+
+    # One draft with a complete plan per applicant.
+    for (county_code, category_code), applicant in applicants.items():
+        _project(batch, applicant, APPLICANTS[category_code][2].format(
+            county=applicant.organisation.county.name))
+
+    # Projects standing in every other state, walked through the real lifecycle.
+    combos = list(applicants.items())
+    for i, (state, path) in enumerate(PATHS.items()):
+        (county_code, category_code), applicant = combos[i % len(combos)]
+        name = f"{APPLICANTS[category_code][2].format(county=applicant.organisation.county.name)}（示范{i + 1:02d}）"
+        project, created = _project(batch, applicant, name)
+        if created:
+            _walk(project, path, applicant=applicant, admin=admin, experts=experts,
+                  county_officer=_county_officer(officers, county_code, project.category),
+                  county_ecology=officers[(county_code, "ecology")])
+    return logins
+
+
+def _project(batch, applicant, name):
+    project = Project.objects.filter(applicant=applicant.organisation, name=name).first()
+    if project:
+        return project, False
+    category = Category.objects.get(code=_category_of(applicant))
+    project = services.create_project(actor=applicant, batch=batch, category=category, name=name)
+    services.save_plan(project, applicant, demo_plan(category))
+    return project, True
+
+
+def _category_of(applicant):
+    return applicant.username.split("_")[1]
+
+
+def _county_officer(officers, county_code, category):
+    for body in category.lead_bodies.order_by("order"):
+        if (county_code, body.code) in officers:
+            return officers[(county_code, body.code)]
+    raise LookupError(category.code)
+
+
+def _walk(project, path, *, applicant, admin, experts, county_officer, county_ecology):
+    from reviews.services import assign_expert  # the panel belongs to the reviews app
+
+    actors = {
+        "submit": applicant, "withdraw": applicant, "submit_revision": applicant,
+        "apply_acceptance": applicant, "county_forward": county_officer,
+        "county_return": county_officer, "return_acceptance": county_ecology,
+        "forward_acceptance": county_ecology,
+    }
+    for step in path:
+        if step == "@panel":
+            for expert in experts[:3]:
+                assign_expert(project, admin, expert)
+            continue
+        services.fire(project, step, actors.get(step, admin), reason=REASONS.get(step, ""),
+                      ip_address="127.0.0.1")

@@ -1,0 +1,140 @@
+"""Reference data: counties, government bodies, their departments, categories, indicators.
+
+All of it is rows, seeded by data migrations, so the city can open a category or
+rename a bureau without a deploy.
+"""
+from functools import cached_property
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import Denominator, IndicatorKind
+
+
+class County(models.Model):
+    """One of Hechi's 11 county-level divisions (县(区))."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("县(区)")
+        verbose_name_plural = _("县(区)")
+
+    def __str__(self):
+        return self.name
+
+
+class Body(models.Model):
+    """A kind of government body that exists at city level and in each county.
+
+    e.g. 生态环境局: 河池市生态环境局 at city level, 宜州区生态环境局 in 宜州区.
+    """
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_ecology = models.BooleanField(
+        _("生态环境部门"),
+        default=False,
+        help_text=_("属地生态环境部门受理验收申请，并抄送全部申报材料。"),
+    )
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("主管部门类别")
+        verbose_name_plural = _("主管部门类别")
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    """A concrete department: a body at city level (no county) or in one county."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="departments",
+                             verbose_name=_("部门类别"))
+    county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="departments", verbose_name=_("县(区)"),
+                               help_text=_("留空表示市级部门。"))
+    name = models.CharField(_("名称"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["county__order", "body__order"]
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        constraints = [
+            models.UniqueConstraint(fields=["body", "county"], name="one_department_per_body_county"),
+            models.UniqueConstraint(fields=["body"], condition=models.Q(county__isnull=True),
+                                    name="one_city_department_per_body"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_city_level(self):
+        return self.county_id is None
+
+
+class Category(models.Model):
+    """A pilot category (试点类别), e.g. 近零碳排放校园."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    title = models.CharField(_("称号"), max_length=60, blank=True,
+                             help_text=_("验收通过后授予的称号，如「近零碳排放校园」。"))
+    builder_types = models.TextField(_("建设主体"), blank=True)
+    lead_bodies = models.ManyToManyField(Body, related_name="categories",
+                                         verbose_name=_("组织申报的市级主管部门"))
+    is_open = models.BooleanField(_("接受申报"), default=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("试点类别")
+        verbose_name_plural = _("试点类别")
+
+    def __str__(self):
+        return self.name
+
+    @cached_property
+    def lead_body_ids(self) -> frozenset[int]:
+        """Ids of the bodies that run this category's call (uses a prefetch when present)."""
+        return frozenset(body.pk for body in self.lead_bodies.all())
+
+
+class Indicator(models.Model):
+    """An indicator that must fall steadily during construction (or rise, for awareness).
+
+    Indicators sharing a non-empty ``alternative_group`` are alternatives: the plan
+    sets a target for at least one of them (e.g. per output value **or** per value added).
+    """
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="indicators",
+                                 verbose_name=_("试点类别"))
+    code = models.SlugField(_("代码"), max_length=40)
+    name = models.CharField(_("名称"), max_length=80)
+    kind = models.CharField(_("类型"), max_length=20, choices=IndicatorKind.choices)
+    unit = models.CharField(_("单位"), max_length=40)
+    denominator = models.CharField(_("分母"), max_length=20, choices=Denominator.choices,
+                                   blank=True)
+    alternative_group = models.CharField(_("可选组"), max_length=40, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["category__order", "order"]
+        verbose_name = _("评价指标")
+        verbose_name_plural = _("评价指标")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="unique_indicator_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.category.name}：{self.name}"
+
+    @property
+    def must_fall(self):
+        return self.kind != IndicatorKind.AWARENESS
