@@ -88,8 +88,11 @@ test: sysdeps-test venv
 	echo "pytest exit code: $$rc"; \
 	exit $$rc
 
+# Source strings are Simplified Chinese: the zh_Hans catalog is their identity copy
+# (msgen), the en catalog holds the English translations.
 messages: sysdeps venv
-	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=staticfiles
+	msgen --no-wrap -o locale/zh_Hans/LC_MESSAGES/django.po locale/zh_Hans/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages --ignore=.venv
 
 lint: venv

@@ -181,13 +181,13 @@ def seed(password: str) -> dict:
         logins["expert"].append(username)
 
     # One draft with a complete plan per applicant.
-    for (county_code, category_code), applicant in applicants.items():
+    for (_county, category_code), applicant in applicants.items():
         _project(batch, applicant, APPLICANTS[category_code][2].format(
             county=applicant.organisation.county.name))
 
     # Projects standing in every other state, walked through the real lifecycle.
     combos = list(applicants.items())
-    for i, (state, path) in enumerate(PATHS.items()):
+    for i, path in enumerate(PATHS.values()):
         (county_code, category_code), applicant = combos[i % len(combos)]
         name = f"{APPLICANTS[category_code][2].format(county=applicant.organisation.county.name)}（示范{i + 1:02d}）"
         project, created = _project(batch, applicant, name)

@@ -227,6 +227,9 @@ class CodeCounter(models.Model):
             models.UniqueConstraint(fields=["batch", "category"], name="one_counter_per_batch_category"),
         ]
 
+    def __str__(self):
+        return f"{self.batch_id}/{self.category_id}: {self.last}"
+
 
 class PlanVersion(models.Model):
     """A creation plan frozen at submission; later revisions make new numbers."""

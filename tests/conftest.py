@@ -1,0 +1,70 @@
+"""Shared fixtures: the demo world, seeded once per test database, and its people by name."""
+import importlib
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+
+from pilots.choices import State
+from pilots.models import County, Project, User
+
+DEMO_PASSWORD = "test-demo-password"
+
+
+def pytest_configure(config):
+    # Hashing dozens of demo passwords with PBKDF2 would dominate the suite's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def ensure_demo_world():
+    """Reference data and demo data, (re)created when missing.
+
+    A transactional test flushes every table, reference data included; the next test
+    that needs the world then builds it again inside its own transaction.
+    """
+    from pilots.demo import seed
+
+    if not County.objects.exists():
+        importlib.import_module("pilots.migrations.0002_reference_data").load(apps, None)
+    if not User.objects.filter(username="eco_admin").exists():
+        seed(DEMO_PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        ensure_demo_world()
+
+
+class DemoWorld:
+    """Named access to the demo users and projects."""
+
+    password = DEMO_PASSWORD
+
+    def user(self, username) -> User:
+        return User.objects.get(username=username)
+
+    def users(self):
+        return list(User.objects.order_by("username"))
+
+    def project_in(self, state, **filters) -> Project:
+        return Project.objects.filter(state=state, **filters).order_by("pk").first()
+
+    def draft(self, username) -> Project:
+        """The demo draft (with a complete plan) of applicant ``username``."""
+        user = self.user(username)
+        return Project.objects.filter(state=State.DRAFT, applicant=user.organisation).order_by("pk").first()
+
+
+@pytest.fixture
+def demo(db):
+    ensure_demo_world()
+    return DemoWorld()
+
+
+@pytest.fixture
+def api(client):
+    """A DRF test client."""
+    from rest_framework.test import APIClient
+
+    return APIClient()

@@ -1,0 +1,52 @@
+"""The daily recheck task, run by a real Celery worker over the configured broker."""
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+
+from acceptance.tasks import start_due_rechecks
+from hechi_nzc.celery import app
+from pilots.choices import State
+from pilots.models import Project
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def worker(settings):
+    """A Celery worker thread on the real broker (Redis in CI; in-memory without REDIS_URL)."""
+    app.conf.task_always_eager = False
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    app.conf.result_backend = settings.CELERY_RESULT_BACKEND or "cache+memory://"
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def test_due_rechecks_start_in_the_worker(demo, worker, settings):
+    settings.RECHECK_INTERVAL_DAYS = 0  # every titled pilot is due now
+    titled = demo.project_in(State.TITLED)
+
+    result = start_due_rechecks.delay()
+
+    assert result.get(timeout=30) == [titled.code]
+    titled = Project.objects.get(pk=titled.pk)
+    assert titled.state == State.RECHECK
+    entry = titled.audit_entries.order_by("-pk").first()
+    assert (entry.transition, entry.source, entry.target, entry.actor) == (
+        "start_recheck", State.TITLED, State.RECHECK, None)
+
+
+def test_nothing_is_due_before_the_interval(demo, worker, settings):
+    settings.RECHECK_INTERVAL_DAYS = 730
+
+    assert start_due_rechecks.delay().get(timeout=30) == []
+    assert Project.objects.filter(state=State.TITLED).count() == 1
+
+
+def test_the_beat_schedule_runs_the_task_daily():
+    entry = settings.CELERY_BEAT_SCHEDULE["start-due-rechecks"]
+    assert entry["task"] == start_due_rechecks.name == "acceptance.tasks.start_due_rechecks"
+    assert entry["schedule"].total_seconds() == 86400
