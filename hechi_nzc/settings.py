@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "pilots.context_processors.portal",
             ],
         },
     },
@@ -120,6 +121,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Attachments live here, never under MEDIA_URL; a permission-checked view serves them.
+PRIVATE_MEDIA_ROOT = Path(env_str("DJANGO_PRIVATE_MEDIA_ROOT", str(MEDIA_ROOT / "private")))
+UPLOAD_MAX_BYTES = env_int("HECHI_UPLOAD_MAX_MB", 20) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -130,6 +135,8 @@ STORAGES = {
         )
     },
 }
+
+SITE_NAME = env_str("HECHI_SITE_NAME", "河池市近零碳排放区试点管理平台")
 
 # --- Mail -------------------------------------------------------------------
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -143,7 +150,7 @@ DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "河池市近零碳排
 # --- Celery -----------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -178,6 +185,8 @@ SPECTACULAR_SETTINGS = {
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "hechi-demo-2024")
 # How many experts a panel needs before expert review can start.
 EXPERT_PANEL_MIN_SIZE = env_int("HECHI_EXPERT_PANEL_MIN_SIZE", 3)
+# Days a project may wait in someone's queue before it shows as overdue.
+QUEUE_OVERDUE_DAYS = env_int("HECHI_QUEUE_OVERDUE_DAYS", 15)
 # Days between a title (or its last recheck) and the next recheck.
 RECHECK_INTERVAL_DAYS = env_int("HECHI_RECHECK_INTERVAL_DAYS", 365 * 2)
 

@@ -9,7 +9,7 @@ from rest_framework.routers import DefaultRouter
 from pilots.api import ProjectViewSet
 
 router = DefaultRouter()
-router.register("projects", ProjectViewSet, basename="project")
+router.register("projects", ProjectViewSet, basename="api-project")
 
 urlpatterns = [
     path("", include("pilots.urls")),

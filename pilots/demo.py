@@ -145,7 +145,7 @@ def seed(password: str) -> dict:
     batch = _batches()
     city = {d.body.code: d for d in Department.objects.filter(county__isnull=True).select_related("body")}
     logins = {"ecology_admin": [], "city_officer": [], "county_officer": [], "applicant": [],
-              "expert": []}
+              "consultant": [], "expert": []}
 
     admin = _user("eco_admin", password, last="赵", first="敏", roles=[Role.ECOLOGY_ADMIN],
                   department=city["ecology"])
@@ -175,6 +175,16 @@ def seed(password: str) -> dict:
                       organisation=org, email_domain="demo.example.cn")
             applicants[(county_code, category_code)] = u
             logins["applicant"].append(u.username)
+    consultancy, _ = Organisation.objects.get_or_create(
+        name="广西绿源低碳技术咨询有限公司",
+        defaults={"org_type": OrganisationType.CONSULTANCY,
+                  "county": County.objects.get(code="jinchengjiang"),
+                  "credit_code": credit_code("jinchengjiang", "consultancy", 700099),
+                  "contact_name": "联系人", "contact_phone": "0778-2211000"},
+    )
+    consultant = _user("consultant1", password, last="蓝", first="天", roles=[Role.CONSULTANT],
+                       organisation=consultancy, email_domain="demo.example.cn")
+    logins["consultant"] = [consultant.username]
     experts = []
     for username, last, first in EXPERTS:
         experts.append(_user(username, password, last=last, first=first, roles=[Role.EXPERT]))

@@ -40,6 +40,12 @@ def sources(name: str) -> list[str]:
     return list(TRANSITIONS[name])
 
 
+def queue_transitions_from(state) -> list[str]:
+    """Transitions out of ``state`` that are work waiting for someone (not withdraw, cancel…)."""
+    return [name for name, by_source in TRANSITIONS.items()
+            if state in by_source and by_source[state].custom.get("queue", True)]
+
+
 def may_fire(project, user, name: str) -> bool:
     """Whether the user's role allows ``name`` on this project, whatever its state now."""
     return any_transition(name).has_perm(project, user)

@@ -48,12 +48,17 @@ def _text(value) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def required_denominators(indicators) -> list[str]:
-    """Denominators the plan must state: one per indicator, or per alternative group."""
+def required_denominators(indicators, targets=None) -> list[str]:
+    """Denominators the plan must state: those of its indicators; of an alternative group,
+    those of the alternatives the plan sets a target for."""
+    targets = targets or {}
     needed = []
     for indicator in indicators:
-        if indicator.denominator and not indicator.alternative_group:
-            needed.append(indicator.denominator)
+        if not indicator.denominator:
+            continue
+        if indicator.alternative_group and not targets.get(indicator.code):
+            continue
+        needed.append(indicator.denominator)
     return list(dict.fromkeys(needed))
 
 
@@ -75,7 +80,7 @@ def problems(plan: dict, indicators) -> list[Problem]:
     if area is None or area <= 0:
         need("overview.area_km2", _("请填写大于0的占地面积(平方公里)。"))
     denominators = overview.get("denominators") or {}
-    for key in required_denominators(indicators):
+    for key in required_denominators(indicators, plan.get("targets") or {}):
         value = _number(denominators.get(key))
         if value is None or value <= 0:
             need(f"overview.denominators.{key}",
@@ -96,7 +101,7 @@ def problems(plan: dict, indicators) -> list[Problem]:
         need("baseline.energy_mix", _("请填写基准年能源结构(各类能源占比，单位%)。"))
     elif abs(sum(shares) - 100) > Decimal("0.5"):
         need("baseline.energy_mix", _("能源结构各项占比之和应为100%%，当前为%(sum)s%%。")
-             % {"sum": sum(shares).normalize()})
+             % {"sum": format(sum(shares).normalize(), "f")})
 
     schedule = plan.get("schedule") or {}
     start, end = _number(schedule.get("start_year")), _number(schedule.get("end_year"))

@@ -1,24 +1,15 @@
 """Reads that depend on who asks: the one place that decides what a user may see."""
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import BigIntegerField, Q
-from django.db.models.functions import Cast
-from guardian.models import UserObjectPermission
+from datetime import timedelta
 
-from .choices import Role
-from .models import Category, Project
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-
-def granted_project_ids(user, codename="view_project"):
-    """Subquery of ids of projects granted to ``user`` one by one (consultants, experts)."""
-    return (
-        UserObjectPermission.objects.filter(
-            user=user,
-            permission__codename=codename,
-            content_type=ContentType.objects.get_for_model(Project),
-        )
-        .annotate(project_id=Cast("object_pk", BigIntegerField()))
-        .values("project_id")
-    )
+from . import lifecycle
+from .choices import Role, State
+from .grants import granted_project_ids
+from .models import AuditEntry, Category, Project
 
 
 def projects_visible_to(user):
@@ -30,7 +21,10 @@ def projects_visible_to(user):
         return projects
 
     roles = user.roles
-    visible = Q(pk__in=granted_project_ids(user))
+    visible = Q(pk__in=[])
+    # One-by-one grants count only while the user still holds the role they were given for.
+    if roles & {Role.CONSULTANT, Role.EXPERT}:
+        visible |= Q(pk__in=granted_project_ids(user))
     if Role.APPLICANT in roles and user.organisation_id:
         visible |= Q(applicant_id=user.organisation_id)
 
@@ -55,3 +49,62 @@ def _categories_led_by(body_id):
 def with_related(projects):
     """The joins every project list needs, so a page's query count does not grow with rows."""
     return projects.select_related("batch", "category", "county", "applicant")
+
+
+def with_entered_at(projects):
+    """Annotate when each project entered its current state (its last transition)."""
+    last_move = (
+        AuditEntry.objects.filter(project=OuterRef("pk"))
+        .order_by("-created_at", "-pk").values("created_at")[:1]
+    )
+    return projects.annotate(entered_at=Coalesce(Subquery(last_move), "created_at"))
+
+
+def waiting_for(user):
+    """Projects standing in ``user``'s work queue: those it may move on now, by the rules
+    declared on the transitions; experts also have their assigned projects under review."""
+    waiting = None
+    for name, by_source in lifecycle.TRANSITIONS.items():
+        declared = lifecycle.any_transition(name)
+        if not declared.custom.get("queue", True):
+            continue
+        allowed = declared.permission.q(user)
+        if allowed is None:
+            continue
+        clause = Q(state__in=list(by_source)) & allowed
+        waiting = clause if waiting is None else waiting | clause
+    if user.has_role(Role.EXPERT):
+        clause = Q(state=State.EXPERT_REVIEW, pk__in=granted_project_ids(user))
+        waiting = clause if waiting is None else waiting | clause
+    if waiting is None:
+        return Project.objects.none()
+    queue = with_entered_at(with_related(projects_visible_to(user).filter(waiting)))
+    return queue.order_by("entered_at", "pk")
+
+
+def overdue_since():
+    return timezone.now() - timedelta(days=settings.QUEUE_OVERDUE_DAYS)
+
+
+def handled_by(user, limit=10):
+    """The user's latest actions on projects it may still see."""
+    return (
+        AuditEntry.objects.filter(actor=user, project__in=projects_visible_to(user))
+        .select_related("project", "project__category", "project__county")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def state_summary(projects):
+    """Counts by category and state: [(category, {state: n}, total)], plus totals per state."""
+    rows = projects.values("category_id", "state").annotate(n=Count("pk")).order_by()
+    counts: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["category_id"], {})[row["state"]] = row["n"]
+    categories = Category.objects.filter(pk__in=counts).order_by("order")
+    table = [(c, counts[c.pk], sum(counts[c.pk].values())) for c in categories]
+    totals: dict[str, int] = {}
+    for _category, by_state, _total in table:
+        for state, n in by_state.items():
+            totals[state] = totals.get(state, 0) + n
+    return table, totals

@@ -1,6 +1,7 @@
 """Every change to a project: one function each, in a transaction, with the row locked."""
 import copy
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -10,8 +11,10 @@ from . import lifecycle
 from .audit import record
 from .choices import Role, State
 from .conditions import unmet
-from .models import CodeCounter, PlanVersion, Project
+from .models import Attachment, CodeCounter, PlanVersion, Project
+from .notify import notify_transition
 from .rules import is_applicant
+from .uploads import check_upload
 
 
 class ServiceError(Exception):
@@ -69,6 +72,7 @@ def fire(project, name, actor, *, reason="", ip_address=None) -> Project:
         _AFTER.get(name, _nothing)(project, actor)
         record(project, transition=name, source=source, target=project.state, actor=actor,
                reason=reason, ip_address=ip_address)
+        notify_transition(project, name, actor, reason)
     return project
 
 
@@ -90,9 +94,24 @@ def _assign_code(project, actor):
 
 
 def _freeze_plan(project, actor):
+    """Freeze the plan, with the list of its attachments, as the next numbered version."""
     last = project.versions.order_by("-number").values_list("number", flat=True).first() or 0
-    PlanVersion.objects.create(project=project, number=last + 1,
-                               content=copy.deepcopy(project.plan), created_by=actor)
+    content = copy.deepcopy(project.plan)
+    content["attachments"] = [
+        {"id": a.pk, "name": a.name, "size": a.size}
+        for a in project.attachments.order_by("pk")
+    ]
+    PlanVersion.objects.create(project=project, number=last + 1, content=content,
+                               created_by=actor)
+
+
+def is_frozen(attachment) -> bool:
+    """Whether a submitted plan version lists this attachment (then it stays for the record)."""
+    return any(
+        item.get("id") == attachment.pk
+        for content in attachment.project.versions.values_list("content", flat=True)
+        for item in content.get("attachments", [])
+    )
 
 
 def _after_submit(project, actor):
@@ -120,9 +139,14 @@ def may_edit_plan(project, user) -> bool:
     )
 
 
+def may_create_project(user) -> bool:
+    """A member of an applicant organisation may start a project."""
+    return user.has_role(Role.APPLICANT) and bool(user.organisation_id)
+
+
 @transaction.atomic
 def create_project(*, actor, batch, category, name) -> Project:
-    if not actor.has_role(Role.APPLICANT) or not actor.organisation_id:
+    if not may_create_project(actor):
         raise NotPermitted(_("只有申报单位可以创建试点项目。"))
     if not category.is_open:
         raise InvalidInput(_("该试点类别暂未开放申报。"))
@@ -165,3 +189,41 @@ def revoke_consultant(project, actor, consultant):
         raise NotPermitted(_("只有申报单位可以撤销邀请。"))
     for perm in (*CONSULTANT_PERMS, "pilots.submit_project"):
         remove_perm(perm, consultant, project)
+
+
+# --- Attachments ------------------------------------------------------------
+
+def may_attach(project, user) -> bool:
+    return may_edit_plan(project, user)
+
+
+def add_attachment(project, actor, uploaded, *, description=""):
+    """Store an attachment after checking its content and size; nothing is stored on refusal."""
+    if not may_attach(project, actor):
+        raise NotPermitted(_("当前不能为该项目上传附件。"))
+    try:
+        content_type = check_upload(uploaded)
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0]) from error
+    name = (uploaded.name or "").rsplit("/", 1)[-1][:200]
+    with transaction.atomic():
+        attachment = Attachment(project=project, name=name, content_type=content_type,
+                                size=uploaded.size, description=description.strip()[:200],
+                                uploaded_by=actor)
+        attachment.file.save(name, uploaded, save=False)
+        try:
+            attachment.save()
+        except Exception:
+            attachment.file.delete(save=False)
+            raise
+    return attachment
+
+
+def remove_attachment(attachment, actor):
+    if not may_attach(attachment.project, actor):
+        raise NotPermitted(_("当前不能删除该项目的附件。"))
+    if is_frozen(attachment):
+        raise NotAllowedNow(_("该附件属于已提交的方案版本，不能删除。"))
+    with transaction.atomic():
+        attachment.delete()
+        transaction.on_commit(lambda: attachment.file.delete(save=False))

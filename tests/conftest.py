@@ -68,3 +68,17 @@ def api(client):
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def celery_eager(request):
+    """Tasks run in-process unless a test brings up a real worker (marked integration)."""
+    from hechi_nzc.celery import app
+
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

@@ -1,6 +1,7 @@
 """The JSON API: token login, the project list and its filters, details, schema, query counts."""
 import pytest
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from pilots import services
 from pilots.choices import OrganisationType, Role, State
@@ -33,9 +34,9 @@ def _new_applicant(county_code, n):
 def _create_projects(user, count):
     batch = Batch.objects.get(year=timezone.localdate().year)
     campus = Category.objects.get(code="campus")
-    for _i in range(count):
+    for i in range(count):
         services.create_project(actor=user, batch=batch, category=campus,
-                                name=f"{user.organisation.name}近零碳排放校园{_i + 1}")
+                                name=f"{user.organisation.name}近零碳排放校园{i + 1}")
 
 
 # --- Authentication -----------------------------------------------------------
@@ -45,7 +46,8 @@ def test_a_token_from_the_demo_credentials_opens_the_api(demo, api):
                         {"username": "app_campus_yizhou", "password": demo.password},
                         format="json")
     assert response.status_code == 200
-    assert set(response.json()) == {"token"}
+    assert response.json() == {
+        "token": Token.objects.get(user__username="app_campus_yizhou").key}
 
     api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     listing = api.get("/api/projects/")
@@ -61,7 +63,7 @@ def test_a_wrong_password_gets_no_token(demo, api):
                         format="json")
 
     assert response.status_code == 400
-    assert "token" not in response.json()
+    assert response.json() == {"non_field_errors": ["无法使用提供的认证信息登录。"]}
 
 
 def test_the_api_refuses_requests_without_credentials(demo, api):
@@ -69,13 +71,17 @@ def test_the_api_refuses_requests_without_credentials(demo, api):
     response = api.get("/api/projects/")
 
     assert response.status_code == 403
+    assert response.json() == {"detail": "身份认证信息未提供。"}
     assert api.get(f"/api/projects/{demo.draft('app_campus_yizhou').pk}/").status_code == 403
 
 
 def test_a_bad_token_is_refused(demo, api):
     api.credentials(HTTP_AUTHORIZATION="Token 0000000000000000000000000000000000000000")
 
-    assert api.get("/api/projects/").status_code == 401
+    response = api.get("/api/projects/")
+
+    assert response.status_code == 403
+    assert response.json() == {"detail": "认证令牌无效。"}
 
 
 # --- The list -----------------------------------------------------------------
@@ -215,9 +221,16 @@ def test_the_schema_describes_the_transition_endpoint(demo, api):
 
     assert response.status_code == 200
     paths = response.json()["paths"]
-    assert "/api/projects/{id}/transitions/{name}/" in paths
-    assert set(paths["/api/projects/{id}/transitions/{name}/"]) == {"post", "parameters"} or \
-        set(paths["/api/projects/{id}/transitions/{name}/"]) == {"post"}
+    assert sorted(paths) == [
+        "/api/auth/token/", "/api/projects/", "/api/projects/{id}/",
+        "/api/projects/{id}/history/", "/api/projects/{id}/transitions/{name}/",
+    ]
+    operation = paths["/api/projects/{id}/transitions/{name}/"]
+    assert list(operation) == ["post"]
+    assert [p["name"] for p in operation["post"]["parameters"] if p["in"] == "path"] == [
+        "id", "name"]
+    assert operation["post"]["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/TransitionRequest"}
 
 
 def test_the_docs_page_renders(demo, api):

@@ -19,7 +19,6 @@ def worker(settings):
     """A Celery worker thread on the real broker (Redis in CI; in-memory without REDIS_URL)."""
     app.conf.task_always_eager = False
     app.conf.broker_url = settings.CELERY_BROKER_URL
-    app.conf.result_backend = settings.CELERY_RESULT_BACKEND or "cache+memory://"
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield
     app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER

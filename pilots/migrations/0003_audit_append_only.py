@@ -1,4 +1,4 @@
-"""On PostgreSQL the database itself refuses to change or delete an audit entry."""
+"""The database itself refuses to change an audit entry (PostgreSQL: or delete it)."""
 from django.db import migrations
 
 CREATE = """
@@ -17,14 +17,33 @@ DROP FUNCTION IF EXISTS pilots_auditentry_append_only();
 """
 
 
+# SQLite has no TRUNCATE: Django's flush (tests, `manage.py flush`) deletes rows, so
+# there only UPDATE is refused by the database; the model and its queryset refuse delete.
+SQLITE_CREATE = [
+    """CREATE TRIGGER pilots_auditentry_no_update BEFORE UPDATE ON pilots_auditentry
+       BEGIN SELECT RAISE(ABORT, 'pilots_auditentry is append-only'); END;""",
+]
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS pilots_auditentry_no_update;",
+]
+
+
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
         schema_editor.execute(CREATE)
+    elif vendor == "sqlite":
+        for statement in SQLITE_CREATE:
+            schema_editor.execute(statement)
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
         schema_editor.execute(DROP)
+    elif vendor == "sqlite":
+        for statement in SQLITE_DROP:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):

@@ -50,10 +50,13 @@ PLAN_COMPLETE = Condition(_plan_complete, _("创建方案尚不完整，请补�
 WINDOW_OPEN = Condition(_window_open, _("本批次申报窗口未开放或已截止。"))
 
 
-def lifecycle(source, target, permission, *, conditions=(), reason_required=False, label):
+def lifecycle(source, target, permission, *, conditions=(), reason_required=False, label,
+              queue=True):
     """Declare a lifecycle transition: who may fire it, what it needs, whether it needs a reason.
 
     Every transition also carries the Hook named after it, which later capabilities fill.
+    ``queue=False`` marks a transition that is possible but not work waiting for anyone
+    (withdrawing, cancelling): its source states do not put a project in a work queue.
     """
 
     def decorator(method):
@@ -63,7 +66,7 @@ def lifecycle(source, target, permission, *, conditions=(), reason_required=Fals
             target=target,
             permission=permission,
             conditions=[*conditions, Hook(method.__name__)],
-            custom={"reason_required": reason_required, "label": label},
+            custom={"reason_required": reason_required, "label": label, "queue": queue},
         )
         return declared(method)
 
@@ -111,7 +114,7 @@ class Project(FSMModelMixin, models.Model):
         pass
 
     @lifecycle([State.DRAFT, State.RETURNED, State.COUNTY_REVIEW, State.CITY_REVIEW],
-               State.WITHDRAWN, rules.is_applicant, label=_("撤回申报"))
+               State.WITHDRAWN, rules.is_applicant, label=_("撤回申报"), queue=False)
     def withdraw(self):
         pass
 
@@ -169,7 +172,7 @@ class Project(FSMModelMixin, models.Model):
         pass
 
     @lifecycle(State.CONSTRUCTION, State.ACCEPTANCE_CHECK, rules.is_applicant,
-               label=_("申请验收"))
+               label=_("申请验收"), queue=False)
     def apply_acceptance(self):
         pass
 
@@ -194,7 +197,7 @@ class Project(FSMModelMixin, models.Model):
         pass
 
     @lifecycle(State.TITLED, State.RECHECK, rules.is_ecology_admin_or_scheduler,
-               label=_("启动复核"))
+               label=_("启动复核"), queue=False)
     def start_recheck(self):
         pass
 
@@ -204,13 +207,13 @@ class Project(FSMModelMixin, models.Model):
         pass
 
     @lifecycle([State.TITLED, State.RECHECK], State.REVOKED, rules.is_ecology_admin,
-               reason_required=True, label=_("取消称号"))
+               reason_required=True, label=_("取消称号"), queue=False)
     def revoke(self):
         pass
 
     @lifecycle([State.CONSTRUCTION, State.ACCEPTANCE_CHECK, State.ACCEPTANCE_REVIEW],
                State.CANCELLED, rules.is_ecology_admin, reason_required=True,
-               label=_("终止试点"))
+               label=_("终止试点"), queue=False)
     def cancel(self):
         pass
 
@@ -258,6 +261,12 @@ class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("The audit trail is append-only.")
 
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        objs = list(objs)
+        if update_conflicts or any(obj.pk is not None for obj in objs):
+            raise PermissionError("The audit trail is append-only.")
+        return super().bulk_create(objs, *args, **kwargs)
+
     def delete(self):
         raise PermissionError("The audit trail is append-only.")
 
@@ -288,8 +297,9 @@ class AuditEntry(models.Model):
         return f"{self.project_id} {self.transition} {self.source}→{self.target}"
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
+        if not self._state.adding or self.pk is not None:
             raise PermissionError("The audit trail is append-only.")
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

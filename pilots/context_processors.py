@@ -1,0 +1,17 @@
+"""Template context every page needs: the unread notification count and the menu (one query each)."""
+from .choices import Role
+from .services import may_create_project
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "unread_count": user.notifications.filter(read_at__isnull=True).count(),
+        "menu": {
+            "create_project": may_create_project(user),
+            "county_summary": user.has_role(Role.COUNTY_ECOLOGY) or user.has_role(Role.ECOLOGY_ADMIN),
+            "admin": user.is_staff,
+        },
+    }

@@ -1,0 +1,52 @@
+"""The one way to tell people something happened: notify() writes the in-app notification
+and sends the same by email (through Celery, after the transaction commits)."""
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import lifecycle
+from .models import Notification, User
+
+
+def notify(recipients, *, title, body="", project=None) -> list[Notification]:
+    recipients = {user.pk: user for user in recipients if user.is_active}
+    notifications = Notification.objects.bulk_create(
+        Notification(recipient_id=pk, project=project, title=title, body=body)
+        for pk in recipients
+    )
+    ids = [n.pk for n in notifications]
+    if ids:
+        from .tasks import send_notification_emails
+
+        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+    return notifications
+
+
+def who_acts_next(project) -> list[User]:
+    """Everyone in whose work queue ``project`` now stands (DOMAIN §2 rules, per transition)."""
+    rules = {
+        lifecycle.any_transition(name).permission
+        for name in lifecycle.queue_transitions_from(project.state)
+    }
+    roles = set().union(*(r.roles for r in rules)) if rules else set()
+    candidates = (
+        User.objects.filter(is_active=True, role_grants__role__in=roles)
+        .select_related("department", "organisation").distinct()
+    )
+    return [user for user in candidates if any(r(project, user) for r in rules)]
+
+
+def notify_transition(project, name, actor, reason=""):
+    """After ``name`` was fired: tell those who must act next (the applicant when it comes back)."""
+    recipients = [u for u in who_acts_next(project) if u.pk != getattr(actor, "pk", None)]
+    if not recipients:
+        return []
+    title = _("「%(project)s」%(action)s，现为「%(state)s」") % {
+        "project": project.name, "action": lifecycle.label(name),
+        "state": project.get_state_display(),
+    }
+    lines = [_("项目编号：%(code)s") % {"code": project.code or "—"}]
+    if reason:
+        lines.append(_("理由或意见：%(reason)s") % {"reason": reason})
+    lines.append(_("查看：%(url)s") % {"url": reverse("project-detail", args=[project.pk])})
+    return notify(recipients, title=title, body="\n".join(lines), project=project)

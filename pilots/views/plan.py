@@ -1,0 +1,151 @@
+"""Pages for the creation plan (创建方案): start a project, draft and submit it, compare versions."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .. import services
+from ..choices import State
+from ..forms import PlanForm, ProjectCreateForm
+from ..models import Batch
+from ..net import client_ip
+from ..plan_display import plan_rows
+from .common import refuse, visible_project
+
+# The transition that hands a finished plan on, by the state it is drafted in.
+SUBMIT_TRANSITION = {
+    State.DRAFT: "submit",
+    State.RETURNED: "submit",
+    State.REVISION: "submit_revision",
+}
+
+
+@login_required
+def project_create(request):
+    if not services.may_create_project(request.user):
+        refuse(services.NotPermitted(_("只有申报单位可以创建试点项目。")))
+    batch = Batch.objects.order_by("-year").first()
+    form = ProjectCreateForm(request.POST or None)
+    if request.method == "POST" and batch is not None and form.is_valid():
+        try:
+            project = services.create_project(actor=request.user, batch=batch,
+                                              category=form.cleaned_data["category"],
+                                              name=form.cleaned_data["name"])
+        except services.NotPermitted as error:
+            refuse(error)
+        except services.ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("项目已创建，请编写创建方案。"))
+            return redirect("plan-edit", pk=project.pk)
+    return render(request, "pilots/project_create.html", {"form": form, "batch": batch})
+
+
+@login_required
+def plan_edit(request, pk):
+    project = visible_project(request, pk)
+    if not services.may_edit_plan(project, request.user):
+        refuse(services.NotPermitted(_("当前不能修改该项目的创建方案。")))
+    if request.method != "POST":
+        return _editor(request, project, PlanForm(project))
+
+    form = PlanForm(project, data=request.POST)
+    if not form.is_valid():
+        return _editor(request, project, form)
+    try:
+        project = services.save_plan(project, request.user, form.to_plan())
+    except services.NotPermitted as error:
+        refuse(error)
+    if request.POST.get("action") != "submit":
+        messages.success(request, _("草稿已保存。"))
+        return redirect("plan-edit", pk=project.pk)
+
+    problems = project.plan_problems()
+    if problems:
+        form.add_problems(problems)
+        return _editor(request, project, form, problems=problems)
+    name = SUBMIT_TRANSITION.get(project.state)
+    try:
+        if name is None:
+            raise services.NotAllowedNow(_("项目当前状态为「%(state)s」，不能提交。")
+                                         % {"state": project.get_state_display()})
+        project = services.fire(project, name, request.user, ip_address=client_ip(request))
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+        return _editor(request, project, form)
+    number = project.versions.order_by("-number").values_list("number", flat=True).first()
+    messages.success(request, _("已提交，方案已保存为第%(n)s版。") % {"n": number})
+    return redirect("project-detail", pk=project.pk)
+
+
+def _editor(request, project, form, *, problems=()):
+    latest_opinion = None
+    if project.state in (State.RETURNED, State.REVISION):
+        latest_opinion = (project.audit_entries.filter(target=project.state).exclude(reason="")
+                          .select_related("actor").order_by("-created_at", "-pk").first())
+    return render(request, "pilots/plan_edit.html", {
+        "project": project,
+        "form": form,
+        "problems": [
+            {"message": p.message, "field": form.field_for(p.field)} for p in problems
+        ],
+        "submit_label": _("提交完善方案") if project.state == State.REVISION else _("提交申报"),
+        "latest_opinion": latest_opinion,
+    })
+
+
+@login_required
+def version_compare(request, pk):
+    project = visible_project(request, pk)
+    versions = list(project.versions.select_related("created_by").order_by("number"))
+    by_number = {v.number: v for v in versions}
+    # By default the last two versions (or the only one against itself).
+    default_a = versions[-2].number if len(versions) >= 2 else None
+    default_b = versions[-1].number if versions else None
+    left = _chosen(by_number, request.GET.get("a"), default_a or default_b)
+    right = _chosen(by_number, request.GET.get("b"), default_b)
+
+    rows = []
+    if left is not None and right is not None:
+        prefetch_related_objects([project.category], "indicators")  # read once for both sides
+        rows = _side_by_side(plan_rows(left.content, project.category),
+                             plan_rows(right.content, project.category))
+    only_changed = request.GET.get("changed") == "1"
+    return render(request, "pilots/version_compare.html", {
+        "project": project,
+        "versions": versions,
+        "left": left,
+        "right": right,
+        "rows": [row for row in rows if row["changed"]] if only_changed else rows,
+        "only_changed": only_changed,
+        "changed_count": sum(1 for row in rows if row["changed"]),
+    })
+
+
+def _chosen(by_number, raw, default):
+    if raw in (None, ""):
+        return by_number.get(default)
+    try:
+        return by_number[int(raw)]
+    except (KeyError, ValueError):
+        raise Http404(_("没有这个方案版本。")) from None
+
+
+def _side_by_side(left_rows, right_rows):
+    """Rows of two plans lined up by (section, label); a row only one plan has is kept too."""
+    right = {(r.section, r.label): r.value for r in right_rows}
+    left_keys = {(r.section, r.label) for r in left_rows}
+    merged = [(r.section, r.label, r.value, right.get((r.section, r.label), ""))
+              for r in left_rows]
+    merged += [(r.section, r.label, "", r.value) for r in right_rows
+               if (r.section, r.label) not in left_keys]
+    order = {}
+    for section, *_rest in merged:
+        order.setdefault(section, len(order))
+    merged.sort(key=lambda row: order[row[0]])  # stable: keeps the order inside a section
+    return [
+        {"section": section, "label": label, "left": a, "right": b, "changed": a != b}
+        for section, label, a, b in merged
+    ]

@@ -1,0 +1,161 @@
+"""One project: its page (timeline, plan, attachments, history, actions) and what is done there."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from guardian.shortcuts import get_users_with_perms
+
+from reviews import services as review_services
+from reviews.models import ExpertAssignment
+
+from .. import lifecycle, services
+from ..choices import Role, State
+from ..models import User
+from ..net import client_ip
+from ..plan_display import plan_rows
+from ..rules import is_applicant, is_city_officer_or_admin
+from .common import refuse, visible_project
+
+# Transitions whose reason the applicant must read on its project page.
+SENT_BACK = {"county_return", "city_return", "request_revision", "return_acceptance",
+             "fail_acceptance"}
+
+
+def _timeline(project):
+    path = lifecycle.MAIN_PATH
+    position = path.index(project.state) if project.state in path else None
+    steps = []
+    for i, state in enumerate(path):
+        if position is not None and i < position:
+            status = "done"
+        elif i == position:
+            status = "current"
+        else:
+            status = "todo"
+        steps.append({"label": state.label, "status": status})
+    return steps, position is None
+
+
+@login_required
+def project_detail(request, pk):
+    project = visible_project(request, pk)
+    user = request.user
+    history = list(project.audit_entries.select_related("actor").order_by("created_at", "pk"))
+    versions = list(project.versions.select_related("created_by").order_by("number"))
+    timeline, off_path = _timeline(project)
+    sent_back = next((e for e in reversed(history) if e.transition in SENT_BACK), None)
+    if sent_back is not None and history[-1] is not sent_back:
+        sent_back = None  # it has moved on since
+    may_edit = services.may_edit_plan(project, user)
+    shown = versions[-1].content if versions and not may_edit else project.plan
+    attachments = list(project.attachments.select_related("uploaded_by"))
+    return render(request, "pilots/project_detail.html", {
+        "project": project,
+        "actions": [
+            {"name": name, "label": lifecycle.label(name),
+             "reason_required": lifecycle.reason_required(name)}
+            for name in lifecycle.available(project, user)
+            if name not in {"submit", "submit_revision"}  # submitted from the plan editor
+        ],
+        "may_submit_plan": bool({"submit", "submit_revision"} & set(lifecycle.available(project, user)))
+        or may_edit,
+        "history": history,
+        "timeline": timeline,
+        "off_path": off_path,
+        "versions": versions,
+        "shown_version": versions[-1] if versions and not may_edit else None,
+        "plan_rows": plan_rows(shown, project.category),
+        "may_edit": may_edit,
+        "attachments": attachments,
+        "sent_back": sent_back,
+        "consultants": _consultants(project) if is_applicant(project, user) else None,
+        "panel": _panel(project, user),
+    })
+
+
+def _consultants(project):
+    grants = get_users_with_perms(project, attach_perms=True, with_group_users=False)
+    return [
+        {"user": u, "may_submit": "submit_project" in perms}
+        for u, perms in grants.items() if u.has_role(Role.CONSULTANT)
+    ]
+
+
+def _panel(project, user):
+    if project.state not in {State.CITY_REVIEW, State.EXPERT_REVIEW} or not is_city_officer_or_admin(project, user):
+        return None
+    assigned = list(ExpertAssignment.objects.filter(project=project).select_related("expert"))
+    taken = {a.expert_id for a in assigned}
+    pool = User.objects.filter(role_grants__role=Role.EXPERT, is_active=True).order_by("username")
+    return {
+        "assigned": assigned,
+        "pool": [u for u in pool if u.pk not in taken],
+        "editable": project.state == State.CITY_REVIEW,
+    }
+
+
+@login_required
+@require_POST
+def project_transition(request, pk, name):
+    project = visible_project(request, pk)
+    try:
+        services.fire(project, name, request.user, reason=request.POST.get("reason", ""),
+                      ip_address=client_ip(request))
+    except services.NotPermitted as error:
+        refuse(error)
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已完成：%(action)s") % {"action": lifecycle.label(name)})
+    return redirect("project-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def consultants(request, pk):
+    """Invite a consultant onto this project, or take the invitation back."""
+    project = visible_project(request, pk)
+    username = request.POST.get("username", "").strip()
+    consultant = User.objects.filter(username=username, is_active=True).first()
+    try:
+        if consultant is None:
+            raise services.InvalidInput(_("找不到用户名为“%(name)s”的用户。") % {"name": username})
+        if request.POST.get("action") == "revoke":
+            services.revoke_consultant(project, request.user, consultant)
+            messages.success(request, _("已撤销对%(name)s的邀请。") % {"name": consultant})
+        else:
+            services.invite_consultant(project, request.user, consultant,
+                                       may_submit=request.POST.get("may_submit") == "on")
+            messages.success(request, _("已邀请%(name)s协助编制方案。") % {"name": consultant})
+    except services.NotPermitted as error:
+        refuse(error)
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+    return redirect("project-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def panel(request, pk):
+    """Assign experts to, or remove them from, the project's review panel."""
+    project = visible_project(request, pk)
+    try:
+        if project.state != State.CITY_REVIEW:
+            raise services.NotAllowedNow(_("只有在市级审核阶段才能调整专家组。"))
+        if request.POST.get("action") == "remove":
+            expert = get_object_or_404(User, pk=request.POST.get("expert"))
+            review_services.remove_expert(project, request.user, expert)
+        else:
+            ids = request.POST.getlist("experts")
+            experts = list(User.objects.filter(pk__in=[i for i in ids if i.isdigit()]))
+            if not experts:
+                raise services.InvalidInput(_("请选择至少一名专家。"))
+            for expert in experts:
+                review_services.assign_expert(project, request.user, expert)
+            messages.success(request, _("已指派%(n)s名专家。") % {"n": len(experts)})
+    except services.NotPermitted as error:
+        refuse(error)
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+    return redirect("project-detail", pk=pk)

@@ -1,0 +1,182 @@
+"""Work queues follow the transition rules; notify() tells the next people in line."""
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from pilots import services
+from pilots.choices import State
+from pilots.demo import credit_code, demo_plan
+from pilots.models import Category, County, Notification, Organisation, RoleGrant, User
+from pilots.selectors import waiting_for
+
+
+def _names(projects):
+    return sorted(p.name for p in projects)
+
+
+def test_each_role_sees_what_waits_for_it(demo):
+    expected = {
+        "app_campus_yizhou": ["宜州区第一初级中学近零碳排放校园"],
+        "jinchengjiang_ecology": ["金城江区城西新区近零碳排放区域（示范01）"],
+        "jinchengjiang_ndrc": ["金城江区城西新区近零碳排放区域（示范01）"],
+        "jinchengjiang_education": [],
+        "yizhou_ecology": ["宜州区第一初级中学近零碳排放校园（示范09）"],
+        "city_ecology": ["金城江区城北社区近零碳排放社区（示范03）"],
+        "city_industry": [],
+        "expert1": ["金城江区第一初级中学近零碳排放校园（示范04）"],
+        "expert4": [],
+        "eco_admin": sorted([
+            "金城江区城北社区近零碳排放社区（示范03）", "金城江区第一初级中学近零碳排放校园（示范04）",
+            "宜州区城西新区近零碳排放区域（示范06）", "宜州区工业园区近零碳排放园区（示范07）",
+            "宜州区商贸物流中心近零碳排放商业场所（示范10）", "金城江区工业园区近零碳排放园区（示范12）",
+        ]),
+    }
+    assert {u: _names(waiting_for(demo.user(u))) for u in expected} == expected
+
+
+def test_home_shows_the_queue_and_what_is_overdue(demo, client, settings):
+    settings.QUEUE_OVERDUE_DAYS = 0
+    client.force_login(demo.user("jinchengjiang_ecology"))
+
+    page = client.get("/").content.decode()
+
+    assert '<strong data-testid="queue-count">1</strong>' in page
+    assert '<strong data-testid="overdue-count">1</strong>' in page
+    assert "金城江区城西新区近零碳排放区域（示范01）" in page
+    assert "审核通过并上报" in page  # handled recently: it forwarded the demo projects
+
+
+def _submitted_projects(n, county="yizhou", category="campus"):
+    category = Category.objects.get(code=category)
+    county = County.objects.get(code=county)
+    org = Organisation.objects.create(name="宜州区实验小学", org_type="school", county=county,
+                                      credit_code=credit_code("yizhou", "campus", 810001),
+                                      contact_name="甲", contact_phone="1")
+    applicant = User.objects.create(username="app_extra", organisation=org)
+    RoleGrant.objects.create(user=applicant, role="applicant")
+    batch = services.Project.objects.first().batch
+    for i in range(n):
+        project = services.create_project(actor=applicant, batch=batch, category=category,
+                                          name=f"实验小学校区{i}")
+        services.save_plan(project, applicant, demo_plan(category))
+        services.fire(project, "submit", applicant)
+    return applicant
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_queue_page_runs_a_constant_number_of_queries(demo, client, django_assert_num_queries, count):
+    _submitted_projects(count)
+    officer = demo.user("yizhou_education")
+    client.force_login(officer)
+    assert len(waiting_for(officer)) == count
+    with django_assert_num_queries(7):
+        response = client.get("/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_project_list_runs_a_constant_number_of_queries(demo, client, django_assert_num_queries, count):
+    applicant = _submitted_projects(count)
+    client.force_login(applicant)
+    with django_assert_num_queries(9):
+        response = client.get("/projects/")
+    assert response.content.decode().count('<td data-label="项目名称"><a href="/projects/') == count
+
+
+def test_arriving_in_a_queue_notifies_in_app_and_by_email(demo, django_capture_on_commit_callbacks):
+    project = demo.draft("app_campus_yizhou")
+    applicant = demo.user("app_campus_yizhou")
+    officer = demo.user("yizhou_education")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.fire(project, "submit", applicant)
+
+    notes = Notification.objects.filter(project=project)
+    assert [(n.recipient.username, n.title) for n in notes] == [
+        ("yizhou_education", "「宜州区第一初级中学近零碳排放校园」提交申报，现为「县(区)审核」")]
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([officer.email], "[河池市近零碳排放区试点管理平台] 「宜州区第一初级中学近零碳排放校园」提交申报，现为「县(区)审核」")]
+    assert notes.get().emailed_at is not None
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.fire(project, "county_return", officer, reason="请补充基准年能源统计来源。")
+    back = Notification.objects.filter(project=project, recipient=applicant).get()
+    assert back.title == "「宜州区第一初级中学近零碳排放校园」退回修改，现为「已退回」"
+    assert "理由或意见：请补充基准年能源统计来源。" in back.body
+    assert [m.to for m in mail.outbox] == [[applicant.email]]
+
+
+def test_the_notification_centre_counts_unread_and_marks_read(demo, client):
+    user = demo.user("app_campus_yizhou")
+    Notification.objects.filter(recipient=user).delete()
+    Notification.objects.create(recipient=user, title="甲")
+    Notification.objects.create(recipient=user, title="乙",
+                                created_at=timezone.now() - datetime.timedelta(hours=1))
+    client.force_login(user)
+
+    page = client.get("/notifications/").content.decode()
+    assert '<span class="badge" aria-label="未读">2</span>' in page
+    assert page.index("甲") < page.index("乙")
+
+    client.post("/notifications/read/")
+    assert Notification.objects.filter(recipient=user, read_at__isnull=True).count() == 0
+    assert 'class="badge"' not in client.get("/notifications/").content.decode()
+
+
+def test_a_project_page_offers_only_what_this_user_may_do(demo, client):
+    project = demo.project_in(State.CITY_REVIEW)
+    client.force_login(demo.user("city_ecology"))
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert 'data-action="city_return"' in page
+    assert 'data-action="start_expert_review"' not in page  # no panel yet
+    assert 'id="panel"' in page
+
+    client.force_login(demo.user(f"{project.county.code}_ecology"))
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert 'data-action=' not in page
+    assert 'id="panel"' not in page
+
+
+def test_city_officer_assigns_a_panel_and_passes_to_expert_review(demo, client):
+    project = demo.project_in(State.CITY_REVIEW)
+    client.force_login(demo.user("city_ecology"))
+    experts = [demo.user(f"expert{i}") for i in (4, 5, 6)]
+
+    client.post(f"/projects/{project.pk}/panel/", {"experts": [e.pk for e in experts]})
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert 'data-action="start_expert_review"' in page
+    client.post(f"/projects/{project.pk}/transitions/start_expert_review/")
+
+    project.refresh_from_db()
+    assert project.state == State.EXPERT_REVIEW
+    assert sorted(e.username for e in User.objects.filter(expert_assignments__project=project)) == [
+        "expert4", "expert5", "expert6"]
+    client.force_login(experts[0])
+    assert client.get(f"/projects/{project.pk}/").status_code == 200
+
+
+def test_an_applicant_invites_and_uninvites_a_consultant(demo, client):
+    project = demo.draft("app_campus_yizhou")
+    consultant = demo.user("consultant1")
+    client.force_login(demo.user("app_campus_yizhou"))
+
+    client.post(f"/projects/{project.pk}/consultants/", {"username": "consultant1"})
+    client.force_login(consultant)
+    assert client.get(f"/projects/{project.pk}/").status_code == 200
+    assert client.post(f"/projects/{project.pk}/transitions/submit/").status_code == 403
+
+    client.force_login(demo.user("app_campus_yizhou"))
+    client.post(f"/projects/{project.pk}/consultants/", {"username": "consultant1", "action": "revoke"})
+    client.force_login(consultant)
+    assert client.get(f"/projects/{project.pk}/").status_code == 404
+
+
+def test_only_the_applicant_may_invite(demo, client):
+    project = demo.project_in(State.COUNTY_REVIEW, county__code="jinchengjiang")
+    client.force_login(demo.user("jinchengjiang_ecology"))
+    response = client.post(f"/projects/{project.pk}/consultants/", {"username": "consultant1"})
+    assert response.status_code == 403
