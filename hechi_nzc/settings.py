@@ -164,9 +164,10 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- API --------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first, so an unauthenticated client is told 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

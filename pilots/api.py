@@ -1,6 +1,6 @@
 """JSON API over projects: lists and details through the selector, transitions through services."""
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -17,11 +17,11 @@ from .serializers import (
 )
 
 
-@extend_schema(parameters=[
+@extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("state", str, enum=State.values),
     OpenApiParameter("category", str, description="类别代码，如 campus"),
     OpenApiParameter("county", str, description="县(区)代码，如 yizhou"),
-])
+]))
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProjectSerializer
 
@@ -62,4 +62,5 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     def history(self, request, pk=None):
         project = self.get_object()
         entries = project.audit_entries.select_related("actor").order_by("created_at", "pk")
-        return Response(AuditEntrySerializer(entries, many=True).data)
+        return Response(AuditEntrySerializer(entries, many=True,
+                                             context={"request": request}).data)

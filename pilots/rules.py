@@ -152,3 +152,13 @@ def is_city_officer_or_admin(project, user):
 @rule(roles=[Role.ECOLOGY_ADMIN], q=_admin_q)
 def is_ecology_admin_or_scheduler(project, user):
     return getattr(user, "is_scheduler", False) or is_ecology_admin(project, user)
+
+
+OFFICIAL_ROLES = frozenset({Role.COUNTY_OFFICER, Role.COUNTY_ECOLOGY, Role.CITY_OFFICER,
+                            Role.ECOLOGY_ADMIN})
+
+
+def may_see_client_ips(user) -> bool:
+    """Client addresses in the audit trail are for officials, not applicants or experts."""
+    return bool(getattr(user, "is_superuser", False)) or bool(
+        OFFICIAL_ROLES & getattr(user, "roles", frozenset()))

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from . import lifecycle
 from .models import AuditEntry, Project
+from .rules import may_see_client_ips
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -38,7 +39,10 @@ class TransitionRequestSerializer(serializers.Serializer):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
+    """An audit entry; the client IP only for officials (it is null for everyone else)."""
+
     actor = serializers.SerializerMethodField()
+    ip_address = serializers.SerializerMethodField()
 
     class Meta:
         model = AuditEntry
@@ -49,3 +53,8 @@ class AuditEntrySerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_actor(self, entry):
         return entry.actor.username if entry.actor_id else None
+
+    @extend_schema_field(serializers.IPAddressField(allow_null=True))
+    def get_ip_address(self, entry):
+        request = self.context.get("request")
+        return entry.ip_address if request and may_see_client_ips(request.user) else None

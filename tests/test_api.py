@@ -67,12 +67,13 @@ def test_a_wrong_password_gets_no_token(demo, api):
 
 
 def test_the_api_refuses_requests_without_credentials(demo, api):
-    # Session authentication comes first and sends no WWW-Authenticate header: DRF says 403.
+    # Token authentication comes first: the client is told how to authenticate.
     response = api.get("/api/projects/")
 
-    assert response.status_code == 403
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
     assert response.json() == {"detail": "身份认证信息未提供。"}
-    assert api.get(f"/api/projects/{demo.draft('app_campus_yizhou').pk}/").status_code == 403
+    assert api.get(f"/api/projects/{demo.draft('app_campus_yizhou').pk}/").status_code == 401
 
 
 def test_a_bad_token_is_refused(demo, api):
@@ -80,7 +81,7 @@ def test_a_bad_token_is_refused(demo, api):
 
     response = api.get("/api/projects/")
 
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert response.json() == {"detail": "认证令牌无效。"}
 
 
@@ -289,3 +290,21 @@ def test_the_admin_list_runs_a_constant_number_of_queries(demo, api, django_asse
     three = _count_list(api, django_assert_num_queries, 5, "/api/projects/", {"county": "nandan"})
 
     assert (one["count"], three["count"]) == (1, 3)
+
+
+def test_client_ips_in_the_history_are_for_officials_only(demo, api):
+    project = demo.project_in("city_review")
+    api.force_authenticate(demo.user(f"app_{project.category.code}_{project.county.code}"))
+    assert {e["ip_address"] for e in api.get(f"/api/projects/{project.pk}/history/").json()} == {None}
+
+    api.force_authenticate(demo.user("eco_admin"))
+    assert {e["ip_address"] for e in api.get(f"/api/projects/{project.pk}/history/").json()} == {"127.0.0.1"}
+
+
+def test_the_list_filters_are_documented_on_the_list_only(demo, api):
+    api.force_authenticate(demo.user("eco_admin"))
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    paths = schema["paths"]
+    assert sorted(p["name"] for p in paths["/api/projects/"]["get"]["parameters"]) == [
+        "category", "county", "page", "state"]
+    assert [p["name"] for p in paths["/api/projects/{id}/"]["get"]["parameters"]] == ["id"]

@@ -180,3 +180,13 @@ def test_only_the_applicant_may_invite(demo, client):
     client.force_login(demo.user("jinchengjiang_ecology"))
     response = client.post(f"/projects/{project.pk}/consultants/", {"username": "consultant1"})
     assert response.status_code == 403
+
+
+def test_the_project_page_shows_client_ips_to_officials_only(demo, client):
+    project = demo.project_in(State.CITY_REVIEW)
+    client.force_login(demo.user(f"app_{project.category.code}_{project.county.code}"))
+    assert "客户端IP" not in client.get(f"/projects/{project.pk}/").content.decode()
+    client.force_login(demo.user("city_ecology"))
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert "客户端IP" in page
+    assert "127.0.0.1" in page

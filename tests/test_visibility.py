@@ -227,7 +227,7 @@ def test_the_api_list_answers_nothing_to_an_inactive_user(demo, api):
 def test_the_api_refuses_anonymous(demo, api):
     response = api.get("/api/projects/")
 
-    assert response.status_code == 403
+    assert response.status_code == 401
 
 
 # (viewer, a project it must not see, a project it sees)

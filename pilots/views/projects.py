@@ -14,7 +14,7 @@ from ..choices import Role, State
 from ..models import User
 from ..net import client_ip
 from ..plan_display import plan_rows
-from ..rules import is_applicant, is_city_officer_or_admin
+from ..rules import is_applicant, is_city_officer_or_admin, may_see_client_ips
 from .common import refuse, visible_project
 
 # Transitions whose reason the applicant must read on its project page.
@@ -61,6 +61,7 @@ def project_detail(request, pk):
         "may_submit_plan": bool({"submit", "submit_revision"} & set(lifecycle.available(project, user)))
         or may_edit,
         "history": history,
+        "show_ips": may_see_client_ips(user),
         "timeline": timeline,
         "off_path": off_path,
         "versions": versions,
