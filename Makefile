@@ -40,7 +40,7 @@ define ensure_debs
 	fi
 endef
 
-.PHONY: help sysdeps sysdeps-test venv run test messages lint
+.PHONY: help sysdeps sysdeps-test venv run test messages lint bench
 
 help: ## List the targets
 	@echo "hechi-nzc make targets:"
@@ -51,6 +51,7 @@ help: ## List the targets
 	@echo "  test          run the test suite (pytest -n 2)"
 	@echo "  messages      makemessages (zh_Hans, en) + compilemessages"
 	@echo "  lint          ruff check ."
+	@echo "  bench         time the list pages with many projects (bench/list_pages.py)"
 
 sysdeps:
 	$(call ensure_debs,$(SYSDEPS))
@@ -97,3 +98,6 @@ messages: sysdeps venv
 
 lint: venv
 	$(VENV)/bin/ruff check .
+
+bench: venv
+	$(PY) bench/list_pages.py 300

@@ -125,7 +125,7 @@ def test_an_application_goes_from_draft_to_expert_review(page: Page, live_server
                     "请至少在3个领域填写重点任务和措施。", "请填写组织实施与保障措施。"]:
         expect(summary.get_by_role("listitem").filter(
             has_text=re.compile(f"^{re.escape(message)}$"))).to_have_count(1)
-    expect(page.locator("#id_location + .help + .field-error, #id_location ~ .field-error")
+    expect(page.locator(".plan-field", has=page.locator("#id_location")).locator(".field-error")
            ).to_have_text("请填写项目位置。")
     expect(fact(page, "当前状态")).to_have_text("草稿")
     shot(page, "applicant-plan-incomplete")
