@@ -245,8 +245,11 @@ def test_a_form_without_the_required_reason_changes_nothing(demo, client):
     response = client.post(f"/projects/{project.pk}/transitions/county_forward/",
                            {"reason": " "}, follow=True)
 
-    assert response.redirect_chain == [(f"/projects/{project.pk}/", 302)]
+    # The page comes back as it was, with the message and what was typed.
+    assert response.status_code == 400
+    assert response.redirect_chain == []
     assert _messages(response) == ["执行「审核通过并上报」必须填写理由或意见。"]
+    assert '<textarea id="reason-county_forward" name="reason" rows="3" required> </textarea>' in response.content.decode()
     assert _snapshot(project) == before
 
 

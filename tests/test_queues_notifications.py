@@ -190,3 +190,31 @@ def test_the_project_page_shows_client_ips_to_officials_only(demo, client):
     page = client.get(f"/projects/{project.pk}/").content.decode()
     assert "客户端IP" in page
     assert "127.0.0.1" in page
+
+
+def test_an_action_that_came_too_late_says_so(demo, client):
+    project = demo.project_in(State.COUNTY_REVIEW, county__code="jinchengjiang")
+    client.force_login(demo.user("jinchengjiang_ecology"))
+    # A colleague forwards it first; this officer's return now comes too late.
+    services.fire(project, "county_forward", demo.user("jinchengjiang_ndrc"), reason="同意。")
+
+    response = client.post(f"/projects/{project.pk}/transitions/county_return/",
+                           {"reason": "请补充材料。"})
+
+    assert response.status_code == 409
+    assert ("项目当前状态为「市级审核」，不能执行「退回修改」。可能已有其他人处理了该项目，请刷新页面。"
+            in response.content.decode())
+
+
+def test_an_unknown_consultant_keeps_the_typed_username(demo, client):
+    project = demo.draft("app_campus_yizhou")
+    client.force_login(demo.user("app_campus_yizhou"))
+
+    response = client.post(f"/projects/{project.pk}/consultants/",
+                           {"username": "nobody_here", "may_submit": "on"})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "找不到用户名为“nobody_here”的用户。" in page
+    assert 'name="username" required value="nobody_here"' in page
+    assert 'name="may_submit" checked' in page

@@ -39,8 +39,13 @@ def _timeline(project):
 
 @login_required
 def project_detail(request, pk):
-    project = visible_project(request, pk)
+    return _render_detail(request, visible_project(request, pk))
+
+
+def _render_detail(request, project, *, status=200, typed=None):
+    """The project page; ``typed`` keeps what the user entered in a form that was refused."""
     user = request.user
+    typed = typed or {}
     history = list(project.audit_entries.select_related("actor").order_by("created_at", "pk"))
     versions = list(project.versions.select_related("created_by").order_by("number"))
     timeline, off_path = _timeline(project)
@@ -54,7 +59,8 @@ def project_detail(request, pk):
         "project": project,
         "actions": [
             {"name": name, "label": lifecycle.label(name),
-             "reason_required": lifecycle.reason_required(name)}
+             "reason_required": lifecycle.reason_required(name),
+             "typed": typed.get("reason", "") if typed.get("action") == name else ""}
             for name in lifecycle.available(project, user)
             if name not in {"submit", "submit_revision"}  # submitted from the plan editor
         ],
@@ -72,7 +78,8 @@ def project_detail(request, pk):
         "sent_back": sent_back,
         "consultants": _consultants(project) if is_applicant(project, user) else None,
         "panel": _panel(project, user),
-    })
+        "typed": typed,
+    }, status=status)
 
 
 def _consultants(project):
@@ -100,15 +107,17 @@ def _panel(project, user):
 @require_POST
 def project_transition(request, pk, name):
     project = visible_project(request, pk)
+    reason = request.POST.get("reason", "")
     try:
-        services.fire(project, name, request.user, reason=request.POST.get("reason", ""),
-                      ip_address=client_ip(request))
+        services.fire(project, name, request.user, reason=reason, ip_address=client_ip(request))
     except services.NotPermitted as error:
         refuse(error)
     except services.ServiceError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, _("已完成：%(action)s") % {"action": lifecycle.label(name)})
+        project = visible_project(request, pk)
+        return _render_detail(request, project, status=error.status,
+                              typed={"action": name, "reason": reason})
+    messages.success(request, _("已完成：%(action)s") % {"action": lifecycle.label(name)})
     return redirect("project-detail", pk=pk)
 
 
@@ -118,6 +127,8 @@ def consultants(request, pk):
     """Invite a consultant onto this project, or take the invitation back."""
     project = visible_project(request, pk)
     username = request.POST.get("username", "").strip()
+    typed = {"action": "consultant", "username": username,
+             "may_submit": request.POST.get("may_submit") == "on"}
     consultant = User.objects.filter(username=username, is_active=True).first()
     try:
         if consultant is None:
@@ -127,12 +138,13 @@ def consultants(request, pk):
             messages.success(request, _("已撤销对%(name)s的邀请。") % {"name": consultant})
         else:
             services.invite_consultant(project, request.user, consultant,
-                                       may_submit=request.POST.get("may_submit") == "on")
+                                       may_submit=typed["may_submit"])
             messages.success(request, _("已邀请%(name)s协助编制方案。") % {"name": consultant})
     except services.NotPermitted as error:
         refuse(error)
     except services.ServiceError as error:
         messages.error(request, error.message)
+        return _render_detail(request, project, status=error.status, typed=typed)
     return redirect("project-detail", pk=pk)
 
 
