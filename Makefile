@@ -91,10 +91,14 @@ test: sysdeps-test venv
 
 # Source strings are Simplified Chinese: the zh_Hans catalog is their identity copy
 # (msgen), the en catalog holds the English translations.
+# (zh_Hans is made afresh each time, so gettext's fuzzy matching never guesses in it.)
 messages: sysdeps venv
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=staticfiles
+	rm -f locale/zh_Hans/LC_MESSAGES/django.po
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles
 	msgen --no-wrap -o locale/zh_Hans/LC_MESSAGES/django.po locale/zh_Hans/LC_MESSAGES/django.po
+	sed -i '0,/^#, fuzzy$$/{/^#, fuzzy$$/d}' locale/zh_Hans/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages --ignore=.venv
+	@msgattrib --untranslated locale/en/LC_MESSAGES/django.po | grep -c '^msgid' | xargs -I{} echo "en: {} entries (with the header) still to translate"
 
 lint: venv
 	$(VENV)/bin/ruff check .
