@@ -20,9 +20,11 @@ class ChosenLanguageMiddleware:
                 language = get_supported_language_variant(chosen)
             except LookupError:
                 pass
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        # override(), not activate(): the language must not outlive the request (threads
+        # are reused by servers and by the test client alike).
+        with translation.override(language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response

@@ -52,6 +52,16 @@ PATHS = {
     State.CANCELLED: [*TO_CONSTRUCTION, "cancel"],
 }
 
+SURNAMES = "王李张刘陈杨黄吴周徐孙马朱胡郭何林罗高梁韦覃蒙莫"
+GIVEN = ["芳", "伟", "娜", "强", "静", "磊", "敏", "洋", "艳", "杰", "丽", "军", "婷", "勇",
+         "霞", "涛", "萍", "斌", "琳", "鹏", "燕", "浩", "玲", "峰", "红", "明"]
+
+
+def _name(i):
+    """A plausible demo name (surname, given name), the same for the same number."""
+    return SURNAMES[i % len(SURNAMES)], GIVEN[(i * 7) % len(GIVEN)]
+
+
 REASONS = {
     "county_forward": "方案内容完整，建设目标明确，同意上报。",
     "county_return": "基准年能源结构数据缺少统计来源，请补充说明后重新提交。",
@@ -151,7 +161,9 @@ def seed(password: str) -> dict:
                   department=city["ecology"])
     logins["ecology_admin"].append(admin.username)
     for body in CITY_OFFICERS:
-        u = _user(f"city_{body}", password, roles=[Role.CITY_OFFICER], department=city[body])
+        last, first = _name(len(logins["city_officer"]) + 1)
+        u = _user(f"city_{body}", password, last=last, first=first, roles=[Role.CITY_OFFICER],
+                  department=city[body])
         logins["city_officer"].append(u.username)
 
     officers, applicants = {}, {}
@@ -160,18 +172,22 @@ def seed(password: str) -> dict:
         depts = {d.body.code: d for d in county.departments.select_related("body")}
         for body in CITY_OFFICERS:
             roles = [Role.COUNTY_OFFICER] + ([Role.COUNTY_ECOLOGY] if body == "ecology" else [])
-            u = _user(f"{county_code}_{body}", password, roles=roles, department=depts[body])
+            last, first = _name(len(logins["county_officer"]) + 6)
+            u = _user(f"{county_code}_{body}", password, last=last, first=first, roles=roles,
+                      department=depts[body])
             officers[(county_code, body)] = u
             logins["county_officer"].append(u.username)
         for n, category_code in enumerate(DEMO_CATEGORIES, start=1):
-            org_type, org_pattern, _name = APPLICANTS[category_code]
+            org_type, org_pattern, _project_name = APPLICANTS[category_code]
             org, _ = Organisation.objects.get_or_create(
                 name=org_pattern.format(county=county.name),
                 defaults={"org_type": org_type, "county": county,
                           "credit_code": credit_code(county_code, category_code, 700000 + n),
                           "contact_name": "联系人", "contact_phone": "0778-2200000"},
             )
-            u = _user(f"app_{category_code}_{county_code}", password, roles=[Role.APPLICANT],
+            last, first = _name(len(logins["applicant"]) + 16)
+            u = _user(f"app_{category_code}_{county_code}", password, last=last, first=first,
+                      roles=[Role.APPLICANT],
                       organisation=org, email_domain="demo.example.cn")
             applicants[(county_code, category_code)] = u
             logins["applicant"].append(u.username)

@@ -6,6 +6,7 @@ Every plan of one category gives the same rows in the same order (an empty value
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -68,11 +69,8 @@ def _text(value) -> str:
 
 
 def _size(n) -> str:
-    if not isinstance(n, int | float):
-        return ""
-    if n >= 1024 * 1024:
-        return f"{n / 1024 / 1024:.1f} MB"
-    return f"{max(1, round(n / 1024))} KB"
+    # The same wording as the attachment list on the project page.
+    return filesizeformat(n) if isinstance(n, int | float) else ""
 
 
 def denominator_keys(indicators, plan_denominators=()) -> list[str]:

@@ -11,7 +11,7 @@ from pilots.validators import uscc_check_character
 PROJECT_LINK = re.compile(r'<a href="/projects/(\d+)/">([^<]*)</a>')
 ACTION_FORM = re.compile(
     r'<form method="post" action="/projects/(\d+)/transitions/([a-z_]+)/"[^>]*>'
-    r'.*?<button type="submit" class="primary">([^<]*)</button>', re.S)
+    r'.*?<button type="submit" class="(?:primary|warn)">([^<]*)</button>', re.S)
 
 
 def _rows(response, table_id):

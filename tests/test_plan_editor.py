@@ -428,7 +428,7 @@ def test_plan_rows_list_the_attachments_of_a_version(demo):
     content = {**project.plan, "attachments": [{"id": 1, "name": "边界图.pdf", "size": 2_300_000},
                                                {"id": 2, "name": "能源台账.xlsx", "size": 5000}]}
     rows = plan_rows(content, project.category)
-    assert rows[-1] == ("附件", "附件清单", "边界图.pdf 2.2 MB\n能源台账.xlsx 5 KB")
+    assert rows[-1] == ("附件", "附件清单", "边界图.pdf 2.2\xa0MB\n能源台账.xlsx 4.9\xa0KB")
     assert plan_rows({**project.plan, "attachments": []}, project.category)[-1].value == "无"
 
 

@@ -61,6 +61,12 @@ class User(AbstractUser):
         full = f"{self.last_name}{self.first_name}".strip()
         return full or self.username
 
+    @property
+    def signature(self) -> str:
+        """How the user signs an action: name and affiliation, e.g. 王芳（宜州区教育局）."""
+        affiliation = self.department or self.organisation
+        return f"{self}（{affiliation}）" if affiliation else str(self)
+
     @cached_property
     def roles(self) -> frozenset[str]:
         """The role keys this user holds (one query, then cached on the instance)."""

@@ -1,4 +1,5 @@
 """One project: its page (timeline, plan, attachments, history, actions) and what is done there."""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +17,12 @@ from ..net import client_ip
 from ..plan_display import plan_rows
 from ..rules import is_applicant, is_city_officer_or_admin, may_see_client_ips
 from .common import refuse, visible_project
+
+# Transitions that turn a project down or send it back: shown as such, not as the main action.
+NEGATIVE = {"withdraw", "county_return", "city_return", "not_select", "request_revision",
+            "reject_after_publicity", "return_acceptance", "fail_acceptance", "revoke", "cancel"}
+# Transitions that cannot be undone by anyone: the browser asks once more.
+FINAL = {"withdraw", "not_select", "reject_after_publicity", "revoke", "cancel"}
 
 # Transitions whose reason the applicant must read on its project page.
 SENT_BACK = {"county_return", "city_return", "request_revision", "return_acceptance",
@@ -46,7 +53,8 @@ def _render_detail(request, project, *, status=200, typed=None):
     """The project page; ``typed`` keeps what the user entered in a form that was refused."""
     user = request.user
     typed = typed or {}
-    history = list(project.audit_entries.select_related("actor").order_by("created_at", "pk"))
+    history = list(project.audit_entries.select_related(
+        "actor__department", "actor__organisation").order_by("created_at", "pk"))
     versions = list(project.versions.select_related("created_by").order_by("number"))
     timeline, off_path = _timeline(project)
     sent_back = next((e for e in reversed(history) if e.transition in SENT_BACK), None)
@@ -60,6 +68,7 @@ def _render_detail(request, project, *, status=200, typed=None):
         "actions": [
             {"name": name, "label": lifecycle.label(name),
              "reason_required": lifecycle.reason_required(name),
+             "negative": name in NEGATIVE, "final": name in FINAL,
              "typed": typed.get("reason", "") if typed.get("action") == name else ""}
             for name in lifecycle.available(project, user)
             if name not in {"submit", "submit_revision"}  # submitted from the plan editor
@@ -100,6 +109,7 @@ def _panel(project, user):
         "assigned": assigned,
         "pool": [u for u in pool if u.pk not in taken],
         "editable": project.state == State.CITY_REVIEW,
+        "missing": max(0, settings.EXPERT_PANEL_MIN_SIZE - len(assigned)),
     }
 
 

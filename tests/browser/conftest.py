@@ -35,13 +35,14 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    # zh-CN: LocaleMiddleware would otherwise serve the English pages to Playwright's en-US.
+    # Browse as the portal's users do: a Chinese browser in China's time zone.
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
 @pytest.fixture
 def page(page: Page) -> Page:
     page.set_default_timeout(PAGE_TIMEOUT_MS)
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)  # assertions wait as long as actions
     return page
 
 

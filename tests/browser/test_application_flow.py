@@ -92,7 +92,6 @@ def fill_plan(page: Page, year: int) -> None:
 
 def test_an_application_goes_from_draft_to_expert_review(page: Page, live_server, demo, artefacts,
                                                           shot, new_context, tmp_path):
-    expect.set_options(timeout=PAGE_TIMEOUT_MS)
     year = Batch.objects.order_by("-year").first().year
 
     # 1. The applicant starts a new project from its work queue.
@@ -226,7 +225,8 @@ def test_an_application_goes_from_draft_to_expert_review(page: Page, live_server
     last = page.locator("#history tbody tr").last
     expect(last.locator("td")).to_have_text(
         [re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d"), "审核通过并上报", "县(区)审核 → 市级审核",
-         COUNTY_OFFICER, FORWARD_OPINION])
+         demo.user(COUNTY_OFFICER).signature,  # e.g. 郭燕（宜州区教育局）
+         FORWARD_OPINION, "127.0.0.1"])  # officials see the client address
     shot(page, "county-forwarded")
     logout(page)
 
