@@ -4,9 +4,9 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from pilots import services
-from pilots.choices import OrganisationType, Role, State
-from pilots.models import Batch, Category, County, Organisation, Project, RoleGrant, User
-from pilots.validators import uscc_check_character
+from pilots.choices import State
+from pilots.models import Batch, Category, County, Project
+from tests import factories
 
 LIST_KEYS = {"count", "next", "previous", "results"}
 PROJECT_KEYS = {"id", "code", "name", "category", "county", "applicant", "batch", "state",
@@ -21,14 +21,8 @@ def _snapshot(project):
 def _new_applicant(county_code, n):
     """An applicant organisation of its own, in a county without demo projects."""
     county = County.objects.get(code=county_code)
-    first17 = f"12451221{n:09d}"
-    organisation = Organisation.objects.create(
-        name=f"{county.name}第{n}实验小学", org_type=OrganisationType.SCHOOL, county=county,
-        credit_code=first17 + uscc_check_character(first17), contact_name="联系人",
-        contact_phone="0778-7200000")
-    user = User.objects.create_user(f"app_test_{n}", password="x", organisation=organisation)
-    RoleGrant.objects.create(user=user, role=Role.APPLICANT)
-    return user
+    return factories.applicant(f"app_test_{n}", county=county_code,
+                               organisation=f"{county.name}第{n}实验小学")
 
 
 def _create_projects(user, count):

@@ -12,10 +12,9 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from pilots import demo as demo_data
-from pilots import services
-from pilots.choices import OrganisationType, Role, State
-from pilots.models import Batch, Category, County, Organisation, Project, RoleGrant, User
+from pilots.choices import State
+from pilots.models import Category, Project
+from tests import factories
 
 PAGE = "/county/summary/"
 XLSX = "/county/summary.xlsx"
@@ -93,24 +92,9 @@ def _xlsx(response):
 
 def _new_submitted_projects(n, *, start=0):
     """``n`` more submitted campus applications in 宜州区 from an organisation of their own."""
-    county = County.objects.get(code="yizhou")
-    org, _ = Organisation.objects.get_or_create(
-        name="宜州区第二实验小学",
-        defaults={"org_type": OrganisationType.SCHOOL, "county": county,
-                  "credit_code": demo_data.credit_code("yizhou", "campus", 800001),
-                  "contact_name": "蓝老师", "contact_phone": "0778-3100000"},
-    )
-    applicant, created = User.objects.get_or_create(username="app_school2_yizhou",
-                                                    defaults={"organisation": org})
-    if created:
-        RoleGrant.objects.create(user=applicant, role=Role.APPLICANT)
-    category = Category.objects.get(code="campus")
-    batch = Batch.objects.get(year=timezone.localdate().year)
-    for i in range(start, start + n):
-        project = services.create_project(actor=applicant, batch=batch, category=category,
-                                          name=f"宜州区第二实验小学近零碳排放校园（{i + 1}期）")
-        services.save_plan(project, applicant, demo_data.demo_plan(category))
-        services.fire(project, "submit", applicant)
+    applicant = factories.applicant("app_school2_yizhou", organisation="宜州区第二实验小学")
+    factories.projects(applicant, [f"宜州区第二实验小学近零碳排放校园（{i + 1}期）"
+                                   for i in range(start, start + n)], submit=True)
 
 
 # --- Who may look ------------------------------------------------------------------

@@ -4,9 +4,9 @@ import re
 from django.utils import timezone
 
 from pilots import services
-from pilots.choices import OrganisationType, Role, State
-from pilots.models import Batch, Category, County, Organisation, Project, RoleGrant, User
-from pilots.validators import uscc_check_character
+from pilots.choices import State
+from pilots.models import Batch, Category, Project
+from tests import factories
 
 PROJECT_LINK = re.compile(r'<a href="/projects/(\d+)/">([^<]*)</a>')
 ACTION_FORM = re.compile(
@@ -116,15 +116,7 @@ def test_the_project_list_of_an_officer_without_projects_says_so(demo, client):
 
 
 def _new_applicant():
-    county = County.objects.get(code="nandan")
-    first17 = "12451221000900101"
-    organisation = Organisation.objects.create(
-        name="南丹县第一小学", org_type=OrganisationType.SCHOOL, county=county,
-        credit_code=first17 + uscc_check_character(first17), contact_name="联系人",
-        contact_phone="0778-7200000")
-    user = User.objects.create_user("app_test_pages", password="x", organisation=organisation)
-    RoleGrant.objects.create(user=user, role=Role.APPLICANT)
-    return user
+    return factories.applicant("app_test_pages", county="nandan", organisation="南丹县第一小学")
 
 
 def _create_projects(user, count):

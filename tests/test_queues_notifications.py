@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from pilots import services
 from pilots.choices import State
-from pilots.demo import credit_code, demo_plan
-from pilots.models import Category, County, Notification, Organisation, RoleGrant, User
+from pilots.models import Notification, User
 from pilots.selectors import waiting_for
+from tests import factories
 
 
 def _names(projects):
@@ -48,20 +48,9 @@ def test_home_shows_the_queue_and_what_is_overdue(demo, client, settings):
     assert "审核通过并上报" in page  # handled recently: it forwarded the demo projects
 
 
-def _submitted_projects(n, county="yizhou", category="campus"):
-    category = Category.objects.get(code=category)
-    county = County.objects.get(code=county)
-    org = Organisation.objects.create(name="宜州区实验小学", org_type="school", county=county,
-                                      credit_code=credit_code("yizhou", "campus", 810001),
-                                      contact_name="甲", contact_phone="1")
-    applicant = User.objects.create(username="app_extra", organisation=org)
-    RoleGrant.objects.create(user=applicant, role="applicant")
-    batch = services.Project.objects.first().batch
-    for i in range(n):
-        project = services.create_project(actor=applicant, batch=batch, category=category,
-                                          name=f"实验小学校区{i}")
-        services.save_plan(project, applicant, demo_plan(category))
-        services.fire(project, "submit", applicant)
+def _submitted_projects(n):
+    applicant = factories.applicant("app_extra", organisation="宜州区实验小学")
+    factories.projects(applicant, [f"实验小学校区{i}" for i in range(n)], submit=True)
     return applicant
 
 

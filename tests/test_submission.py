@@ -6,20 +6,17 @@ import pytest
 from django.utils import timezone
 
 from pilots import services
-from pilots.choices import OrganisationType, Role, State
+from pilots.choices import State
 from pilots.demo import demo_plan
 from pilots.models import (
     Batch,
     Category,
-    County,
-    Organisation,
     PlanVersion,
     Project,
-    RoleGrant,
     User,
 )
 from pilots.plan import Problem, empty_plan, problems
-from pilots.validators import uscc_check_character
+from tests import factories
 
 INCOMPLETE = "创建方案尚不完整，请补全后再提交。"
 WINDOW_CLOSED = "本批次申报窗口未开放或已截止。"
@@ -316,15 +313,7 @@ def test_a_returned_project_may_come_back_after_the_window_closed(demo, api):
 # --- Consultants ----------------------------------------------------------------
 
 def _consultant():
-    county = County.objects.get(code="yizhou")
-    first17 = "91451203000777001"
-    organisation = Organisation.objects.create(
-        name="广西绿碳咨询有限公司", org_type=OrganisationType.CONSULTANCY, county=county,
-        credit_code=first17 + uscc_check_character(first17), contact_name="联系人",
-        contact_phone="0771-5500000")
-    user = User.objects.create_user("consultant_green", password="x", organisation=organisation)
-    RoleGrant.objects.create(user=user, role=Role.CONSULTANT)
-    return User.objects.get(pk=user.pk)
+    return factories.consultant("consultant_green", organisation="广西绿碳咨询有限公司")
 
 
 def test_an_invited_consultant_may_draft_but_not_submit(demo, api):

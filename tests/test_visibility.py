@@ -8,10 +8,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from pilots import services
-from pilots.choices import OrganisationType, Role
-from pilots.models import County, Organisation, Project, RoleGrant, User
+from pilots.choices import Role
+from pilots.models import Project, User
 from pilots.selectors import projects_visible_to
 from reviews.services import assign_expert, remove_expert
+from tests import factories
 
 ALL_CATEGORIES = ["region", "park", "community", "campus", "commercial"]
 
@@ -148,14 +149,7 @@ def test_a_superuser_sees_everything(demo):
 
 @pytest.fixture
 def consultant(demo):
-    firm = Organisation.objects.create(
-        name="广西测试碳管理咨询有限公司", org_type=OrganisationType.CONSULTANCY,
-        county=County.objects.get(code="jinchengjiang"), credit_code="914403001922038216",
-        contact_name="联系人", contact_phone="0771-5500000",
-    )
-    user = User.objects.create_user("consultant_under_test", organisation=firm)
-    RoleGrant.objects.create(user=user, role=Role.CONSULTANT)
-    return User.objects.get(pk=user.pk)
+    return factories.consultant("consultant_under_test")
 
 
 def test_an_invited_consultant_sees_only_that_project_until_revoked(demo, consultant):
