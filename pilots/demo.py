@@ -259,5 +259,5 @@ def _walk(project, path, *, applicant, admin, experts, county_officer, county_ec
             for expert in experts[:3]:
                 assign_expert(project, admin, expert)
             continue
-        services.fire(project, step, actors.get(step, admin), reason=REASONS.get(step, ""),
-                      ip_address="127.0.0.1")
+        project = services.fire(project, step, actors.get(step, admin),
+                                reason=REASONS.get(step, ""), ip_address="127.0.0.1")

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -164,18 +165,22 @@ def panel(request, pk):
     """Assign experts to, or remove them from, the project's review panel."""
     project = visible_project(request, pk)
     try:
-        if project.state != State.CITY_REVIEW:
-            raise services.NotAllowedNow(_("只有在市级审核阶段才能调整专家组。"))
         if request.POST.get("action") == "remove":
-            expert = get_object_or_404(User, pk=request.POST.get("expert"))
+            expert_id = request.POST.get("expert", "")
+            expert = get_object_or_404(User, pk=expert_id) if expert_id.isdigit() else None
+            if expert is None:
+                raise services.InvalidInput(_("请选择要移出的专家。"))
             review_services.remove_expert(project, request.user, expert)
         else:
             ids = request.POST.getlist("experts")
             experts = list(User.objects.filter(pk__in=[i for i in ids if i.isdigit()]))
             if not experts:
+                if not is_city_officer_or_admin(project, request.user):
+                    raise services.NotPermitted(_("您无权为该项目指派专家。"))
                 raise services.InvalidInput(_("请选择至少一名专家。"))
-            for expert in experts:
-                review_services.assign_expert(project, request.user, expert)
+            with transaction.atomic():  # all of them or none
+                for expert in experts:
+                    review_services.assign_expert(project, request.user, expert)
             messages.success(request, _("已指派%(n)s名专家。") % {"n": len(experts)})
     except services.NotPermitted as error:
         refuse(error)
