@@ -106,6 +106,9 @@ def test_an_expert_sees_nothing_until_assigned_then_exactly_the_assigned_project
     eco_admin = demo.user("eco_admin")
     first = demo.project_in("city_review")
     second = demo.project_in("county_review")
+    # Panels are formed in city review: bring a second application there.
+    second = services.fire(second, "county_forward", demo.user(f"{second.county.code}_ecology"),
+                           reason="同意上报。")
     assert ids(projects_visible_to(expert)) == set()
 
     assign_expert(first, eco_admin, expert)
