@@ -209,6 +209,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # Eager tasks in development would log every run; a real worker logs on its own.
+    "loggers": {"celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"}},
 }
 
 # Trust X-Forwarded-For for the audit trail's client IP only behind our own proxy.

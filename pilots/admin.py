@@ -122,6 +122,9 @@ class ProjectAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return projects_visible_to(request.user)
 
+    def has_add_permission(self, request):
+        return False  # applicants start projects in the portal (services.create_project)
+
     def has_delete_permission(self, request, obj=None):
         return False
 
