@@ -1,5 +1,5 @@
 """Template context every page needs: the unread notification count and the menu (one query each)."""
-from .choices import Role
+from .rules import may_view_county_summary
 from .services import may_create_project
 
 
@@ -11,7 +11,7 @@ def portal(request):
         "unread_count": user.notifications.filter(read_at__isnull=True).count(),
         "menu": {
             "create_project": may_create_project(user),
-            "county_summary": user.has_role(Role.COUNTY_ECOLOGY) or user.has_role(Role.ECOLOGY_ADMIN),
+            "county_summary": may_view_county_summary(user),
             "admin": user.is_staff,
         },
     }

@@ -162,3 +162,10 @@ def may_see_client_ips(user) -> bool:
     """Client addresses in the audit trail are for officials, not applicants or experts."""
     return bool(getattr(user, "is_superuser", False)) or bool(
         OFFICIAL_ROLES & getattr(user, "roles", frozenset()))
+
+
+def may_view_county_summary(user) -> bool:
+    """The county ecology bureau (its own county) and the ecology admin (any county)."""
+    return _holds(user, Role.ECOLOGY_ADMIN) or (
+        _holds(user, Role.COUNTY_ECOLOGY) and _department(user) is not None
+        and _department(user).county_id is not None)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from .. import exports
 from ..choices import Role
 from ..models import County
+from ..rules import may_view_county_summary
 from ..selectors import projects_visible_to, state_summary, with_related
 
 
@@ -24,6 +25,8 @@ def _scope(request):
     Refuses everyone but the county ecology bureau and the city bureau's admin.
     """
     user = request.user
+    if not may_view_county_summary(user):
+        raise PermissionDenied(_("只有属地生态环境部门和市生态环境局可以查看申报汇总。"))
     if user.has_role(Role.ECOLOGY_ADMIN):
         counties = list(County.objects.order_by("order", "code"))
         code = request.GET.get("county", "")
@@ -33,11 +36,7 @@ def _scope(request):
         if county is None:
             raise Http404(_("没有这个县(区)。"))
         return county, counties
-    if user.has_role(Role.COUNTY_ECOLOGY) and user.department_id:
-        county = user.department.county
-        if county is not None:
-            return county, None
-    raise PermissionDenied(_("只有属地生态环境部门和市生态环境局可以查看申报汇总。"))
+    return user.department.county, None
 
 
 def _collect(request):
