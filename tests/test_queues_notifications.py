@@ -207,3 +207,17 @@ def test_an_unknown_consultant_keeps_the_typed_username(demo, client):
     assert "找不到用户名为“nobody_here”的用户。" in page
     assert 'name="username" required value="nobody_here"' in page
     assert 'name="may_submit" checked' in page
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_notification_centre_runs_a_constant_number_of_queries(
+        demo, client, django_assert_num_queries, count):
+    user = demo.user("expert6")
+    Notification.objects.filter(recipient=user).delete()
+    project = demo.project_in(State.CITY_REVIEW)
+    for i in range(count):
+        Notification.objects.create(recipient=user, title=f"通知{i}", project=project)
+    client.force_login(user)
+    with django_assert_num_queries(6):
+        page = client.get("/notifications/").content.decode()
+    assert page.count(f'href="/projects/{project.pk}/"') == count
