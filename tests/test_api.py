@@ -1,4 +1,6 @@
 """The JSON API: token login, the project list and its filters, details, schema, query counts."""
+import re
+
 import pytest
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -302,3 +304,10 @@ def test_the_list_filters_are_documented_on_the_list_only(demo, api):
     assert sorted(p["name"] for p in paths["/api/projects/"]["get"]["parameters"]) == [
         "category", "county", "page", "state"]
     assert [p["name"] for p in paths["/api/projects/{id}/"]["get"]["parameters"]] == ["id"]
+
+
+def test_the_api_docs_load_nothing_from_outside(demo, api):
+    api.force_authenticate(demo.user("eco_admin"))
+    page = api.get("/api/docs/").content.decode()
+    assert "swagger-ui-bundle.js" in page
+    assert re.findall(r'(?:src|href)="(https?://[^"]+)"', page) == []
