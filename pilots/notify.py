@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import lifecycle
+from .choices import Role
 from .models import Notification, User
 
 
@@ -36,9 +37,17 @@ def who_acts_next(project) -> list[User]:
     return [user for user in candidates if any(r(project, user) for r in rules)]
 
 
+def applicant_members(project) -> list[User]:
+    return list(User.objects.filter(is_active=True, organisation_id=project.applicant_id,
+                                    role_grants__role=Role.APPLICANT).distinct())
+
+
 def notify_transition(project, name, actor, reason=""):
-    """After ``name`` was fired: tell those who must act next (the applicant when it comes back)."""
-    recipients = [u for u in who_acts_next(project) if u.pk != getattr(actor, "pk", None)]
+    """After ``name`` was fired: tell those who must act next, and the applicant how its
+    project fares (unless it made the change itself)."""
+    people = {u.pk: u for u in [*who_acts_next(project), *applicant_members(project)]}
+    people.pop(getattr(actor, "pk", None), None)
+    recipients = list(people.values())
     if not recipients:
         return []
     title = _("「%(project)s」%(action)s，现为「%(state)s」") % {

@@ -221,3 +221,15 @@ def test_the_notification_centre_runs_a_constant_number_of_queries(
     with django_assert_num_queries(6):
         page = client.get("/notifications/").content.decode()
     assert page.count(f'href="/projects/{project.pk}/"') == count
+
+
+def test_the_applicant_hears_how_its_project_fares(demo, django_capture_on_commit_callbacks):
+    project = demo.project_in(State.PUBLICITY)
+    applicant = demo.user(f"app_{project.category.code}_{project.county.code}")
+    Notification.objects.filter(project=project).delete()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.fire(project, "confirm", demo.user("eco_admin"))
+
+    assert [(n.recipient.username, n.title) for n in Notification.objects.filter(project=project)] == [
+        (applicant.username, f"「{project.name}」确定为试点项目，现为「建设实施」")]

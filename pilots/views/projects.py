@@ -62,6 +62,7 @@ def _render_detail(request, project, *, status=200, typed=None):
     if sent_back is not None and history[-1] is not sent_back:
         sent_back = None  # it has moved on since
     may_edit = services.may_edit_plan(project, user)
+    available = lifecycle.available(project, user)
     shown = versions[-1].content if versions and not may_edit else project.plan
     attachments = list(project.attachments.select_related("uploaded_by"))
     return render(request, "pilots/project_detail.html", {
@@ -71,11 +72,13 @@ def _render_detail(request, project, *, status=200, typed=None):
              "reason_required": lifecycle.reason_required(name),
              "negative": name in NEGATIVE, "final": name in FINAL,
              "typed": typed.get("reason", "") if typed.get("action") == name else ""}
-            for name in lifecycle.available(project, user)
+            for name in available
             if name not in {"submit", "submit_revision"}  # submitted from the plan editor
         ],
-        "may_submit_plan": bool({"submit", "submit_revision"} & set(lifecycle.available(project, user)))
-        or may_edit,
+        # Whether this user may hand the plan on from here once it is complete.
+        "may_submit_plan": any(project.state in lifecycle.sources(name)
+                               and lifecycle.may_fire(project, user, name)
+                               for name in ("submit", "submit_revision")),
         "history": history,
         "show_ips": may_see_client_ips(user),
         "timeline": timeline,
