@@ -233,3 +233,19 @@ def test_the_applicant_hears_how_its_project_fares(demo, django_capture_on_commi
 
     assert [(n.recipient.username, n.title) for n in Notification.objects.filter(project=project)] == [
         (applicant.username, f"「{project.name}」确定为试点项目，现为「建设实施」")]
+
+
+def _steps(page):
+    import re
+
+    return re.findall(r'<li class="step step-(\w+)"', page)
+
+
+def test_the_timeline_highlights_the_current_step_or_how_far_it_got(demo, client):
+    client.force_login(demo.user("eco_admin"))
+    in_city = demo.project_in(State.CITY_REVIEW)
+    assert _steps(client.get(f"/projects/{in_city.pk}/").content.decode()) == (
+        ["done", "done", "current"] + ["todo"] * 8)
+    cancelled = demo.project_in(State.CANCELLED)  # cancelled during construction
+    assert _steps(client.get(f"/projects/{cancelled.pk}/").content.decode()) == (
+        ["done"] * 8 + ["todo"] * 3)

@@ -30,18 +30,21 @@ SENT_BACK = {"county_return", "city_return", "request_revision", "return_accepta
              "fail_acceptance"}
 
 
-def _timeline(project):
+def _timeline(project, history):
+    """The main path with the current step highlighted; off the path (returned, withdrawn,
+    cancelled, …) the steps the project had reached show as done and none as current."""
     path = lifecycle.MAIN_PATH
-    position = path.index(project.state) if project.state in path else None
-    steps = []
-    for i, state in enumerate(path):
-        if position is not None and i < position:
-            status = "done"
-        elif i == position:
-            status = "current"
-        else:
-            status = "todo"
-        steps.append({"label": state.label, "status": status})
+    if project.state in path:
+        position, reached = path.index(project.state), path.index(project.state) - 1
+    else:
+        position = None
+        seen = {e.source for e in history} | {e.target for e in history} | {State.DRAFT}
+        reached = max(i for i, state in enumerate(path) if state in seen)
+    steps = [
+        {"label": state.label,
+         "status": "current" if i == position else "done" if i <= reached else "todo"}
+        for i, state in enumerate(path)
+    ]
     return steps, position is None
 
 
@@ -57,7 +60,7 @@ def _render_detail(request, project, *, status=200, typed=None):
     history = list(project.audit_entries.select_related(
         "actor__department", "actor__organisation").order_by("created_at", "pk"))
     versions = list(project.versions.select_related("created_by").order_by("number"))
-    timeline, off_path = _timeline(project)
+    timeline, off_path = _timeline(project, history)
     sent_back = next((e for e in reversed(history) if e.transition in SENT_BACK), None)
     if sent_back is not None and history[-1] is not sent_back:
         sent_back = None  # it has moved on since
