@@ -40,6 +40,14 @@ def sources(name: str) -> list[str]:
     return list(TRANSITIONS[name])
 
 
+PLAN_SUBMISSIONS = ("submit", "submit_revision")
+
+
+def plan_submission(state) -> str | None:
+    """The transition that hands a finished plan on from ``state`` (None: not from here)."""
+    return next((name for name in PLAN_SUBMISSIONS if state in TRANSITIONS[name]), None)
+
+
 def queue_transitions_from(state) -> list[str]:
     """Transitions out of ``state`` that are work waiting for someone (not withdraw, cancel…)."""
     return [name for name, by_source in TRANSITIONS.items()

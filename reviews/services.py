@@ -11,10 +11,15 @@ from pilots.services import InvalidInput, NotAllowedNow, NotPermitted
 from .models import ExpertAssignment
 
 
+def panel_is_open(project) -> bool:
+    """A panel is formed while the city reviews the application, and fixed after."""
+    return project.state == State.CITY_REVIEW
+
+
 def _locked_open_panel(project):
-    """The project, locked; its panel is formed while the city reviews it, and fixed after."""
+    """The project, locked, if its panel may still change."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if project.state != State.CITY_REVIEW:
+    if not panel_is_open(project):
         raise NotAllowedNow(_("只有在市级审核阶段才能调整专家组。"))
     return project
 

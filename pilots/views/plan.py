@@ -6,20 +6,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .. import services
+from .. import lifecycle, services
 from ..choices import State
 from ..forms import PlanForm, ProjectCreateForm
 from ..models import Batch
 from ..net import client_ip
 from ..plan_display import plan_rows
 from .common import refuse, visible_project
-
-# The transition that hands a finished plan on, by the state it is drafted in.
-SUBMIT_TRANSITION = {
-    State.DRAFT: "submit",
-    State.RETURNED: "submit",
-    State.REVISION: "submit_revision",
-}
 
 
 @login_required
@@ -66,7 +59,7 @@ def plan_edit(request, pk):
     if problems:
         form.add_problems(problems)
         return _editor(request, project, form, problems=problems)
-    name = SUBMIT_TRANSITION.get(project.state)
+    name = lifecycle.plan_submission(project.state)
     try:
         if name is None:
             raise services.NotAllowedNow(_("项目当前状态为「%(state)s」，不能提交。")
@@ -91,7 +84,7 @@ def _editor(request, project, form, *, problems=()):
         "problems": [
             {"message": p.message, "field": form.field_for(p.field)} for p in problems
         ],
-        "submit_label": _("提交完善方案") if project.state == State.REVISION else _("提交申报"),
+        "submit_label": lifecycle.label(lifecycle.plan_submission(project.state) or "submit"),
         "latest_opinion": latest_opinion,
     })
 

@@ -66,6 +66,7 @@ def _render_detail(request, project, *, status=200, typed=None):
         sent_back = None  # it has moved on since
     may_edit = services.may_edit_plan(project, user)
     available = lifecycle.available(project, user)
+    handing_on = lifecycle.plan_submission(project.state)
     shown = versions[-1].content if versions and not may_edit else project.plan
     attachments = list(project.attachments.select_related("uploaded_by"))
     return render(request, "pilots/project_detail.html", {
@@ -76,12 +77,10 @@ def _render_detail(request, project, *, status=200, typed=None):
              "negative": name in NEGATIVE, "final": name in FINAL,
              "typed": typed.get("reason", "") if typed.get("action") == name else ""}
             for name in available
-            if name not in {"submit", "submit_revision"}  # submitted from the plan editor
+            if name not in lifecycle.PLAN_SUBMISSIONS  # handed on from the plan editor
         ],
         # Whether this user may hand the plan on from here once it is complete.
-        "may_submit_plan": any(project.state in lifecycle.sources(name)
-                               and lifecycle.may_fire(project, user, name)
-                               for name in ("submit", "submit_revision")),
+        "may_submit_plan": bool(handing_on) and lifecycle.may_fire(project, user, handing_on),
         "history": history,
         "show_ips": may_see_client_ips(user),
         "timeline": timeline,
@@ -108,14 +107,14 @@ def _consultants(project):
 
 def _panel(project, user):
     if project.state not in {State.CITY_REVIEW, State.EXPERT_REVIEW} or not is_city_officer_or_admin(project, user):
-        return None
+        return None  # shown while it is formed and while it reviews
     assigned = list(ExpertAssignment.objects.filter(project=project).select_related("expert"))
     taken = {a.expert_id for a in assigned}
     pool = User.objects.filter(role_grants__role=Role.EXPERT, is_active=True).order_by("username")
     return {
         "assigned": assigned,
         "pool": [u for u in pool if u.pk not in taken],
-        "editable": project.state == State.CITY_REVIEW,
+        "editable": review_services.panel_is_open(project),
         "missing": max(0, settings.EXPERT_PANEL_MIN_SIZE - len(assigned)),
     }
 
