@@ -20,7 +20,8 @@ class Condition:
     def failures(self, project) -> list[str]:
         if self(project):
             return []
-        message = self.message() if isinstance(self.message, type(lambda: 0)) else self.message
+        # A message may be a function, when it names a setting read at check time.
+        message = self.message() if callable(self.message) else self.message
         return [str(message)]
 
 
@@ -53,11 +54,9 @@ class Hook:
 
 
 def unmet(transition, project) -> list[str]:
-    """Messages of every condition of a django-fsm ``Transition`` that does not hold."""
-    messages = []
-    for condition in transition.conditions:
-        if hasattr(condition, "failures"):
-            messages.extend(condition.failures(project))
-        elif not condition(project):
-            messages.append(getattr(condition, "__doc__", None) or "条件不满足")
-    return messages
+    """Messages of every condition of a django-fsm ``Transition`` that does not hold.
+
+    Every transition is declared through models.projects.lifecycle(), so each condition
+    is a Condition or a Hook.
+    """
+    return [m for condition in transition.conditions for m in condition.failures(project)]

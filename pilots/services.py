@@ -69,15 +69,12 @@ def fire(project, name, actor, *, reason="", ip_address=None) -> Project:
         source = project.state
         getattr(project, name)()
         project.save()
-        _AFTER.get(name, _nothing)(project, actor)
+        if name in _AFTER:
+            _AFTER[name](project, actor)
         record(project, transition=name, source=source, target=project.state, actor=actor,
                reason=reason, ip_address=ip_address)
         notify_transition(project, name, actor, reason)
     return project
-
-
-def _nothing(project, actor):
-    pass
 
 
 def _assign_code(project, actor):
