@@ -31,6 +31,18 @@ def ensure_demo_world():
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL the append-only tables refuse TRUNCATE unless the session says it is
+    doing maintenance: the test runner's flush between transactional tests is that."""
+    from django.db import connections
+
+    for connection in connections.all():
+        if connection.vendor == "postgresql":
+            options = connection.settings_dict.setdefault("OPTIONS", {})
+            options["options"] = "-c hechi.audit_maintenance=on"
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         ensure_demo_world()

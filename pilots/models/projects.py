@@ -1,5 +1,6 @@
 """Batches, pilot projects with their lifecycle state machine, plan versions, audit trail."""
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,14 @@ class Batch(models.Model):
     name = models.CharField(_("名称"), max_length=80)
     opens_on = models.DateField(_("申报开始日期"))
     closes_on = models.DateField(_("申报截止日期"))
+    publicity_days = models.PositiveSmallIntegerField(
+        _("公示期(工作日)"), default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("本批次项目的公示期，按工作日计算。"))
+    expert_panel_min_size = models.PositiveSmallIntegerField(
+        _("专家组最少人数"), default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(15)],
+        help_text=_("提交专家评审前至少需要指派的专家人数。"))
 
     class Meta:
         ordering = ["-year"]
@@ -94,6 +103,9 @@ class Project(FSMModelMixin, models.Model):
                                    related_name="+", verbose_name=_("创建人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    state_entered_at = models.DateTimeField(
+        _("进入当前状态时间"), default=timezone.now, db_index=True, editable=False,
+        help_text=_("只由状态转换写入。"))
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
@@ -234,8 +246,42 @@ class CodeCounter(models.Model):
         return f"{self.batch_id}/{self.category_id}: {self.last}"
 
 
-class PlanVersion(models.Model):
-    """A creation plan frozen at submission; later revisions make new numbers."""
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows of this table are written once: no update, no delete, no upsert."""
+
+    def update(self, **kwargs):
+        raise PermissionError(f"{self.model._meta.db_table} is append-only.")
+
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        objs = list(objs)
+        if update_conflicts or any(obj.pk is not None for obj in objs):
+            raise PermissionError(f"{self.model._meta.db_table} is append-only.")
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def delete(self):
+        raise PermissionError(f"{self.model._meta.db_table} is append-only.")
+
+
+class AppendOnlyModel(models.Model):
+    """A model whose rows are inserted once and never changed or deleted."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or self.pk is not None:
+            raise PermissionError(f"{self._meta.db_table} is append-only.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{self._meta.db_table} is append-only.")
+
+
+class PlanVersion(AppendOnlyModel):
+    """A creation plan frozen at submission; later revisions make new numbers. Append-only."""
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="versions",
                                 verbose_name=_("试点项目"))
@@ -257,36 +303,30 @@ class PlanVersion(models.Model):
         return _("第%(n)s版") % {"n": self.number}
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("The audit trail is append-only.")
-
-    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
-        objs = list(objs)
-        if update_conflicts or any(obj.pk is not None for obj in objs):
-            raise PermissionError("The audit trail is append-only.")
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def delete(self):
-        raise PermissionError("The audit trail is append-only.")
+TRANSITION = "transition"
 
 
-class AuditEntry(models.Model):
-    """One fired transition: who, when, from, to, why, from where. Append-only."""
+class AuditEntry(AppendOnlyModel):
+    """One fired transition or one event: who, when, from, to, why, what, from where.
+
+    ``kind`` is ``"transition"`` for a transition (``transition`` names it) or the name of
+    an event that is not one (``source`` and ``target`` are then the state it happened in).
+    Append-only.
+    """
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="audit_entries",
                                 verbose_name=_("试点项目"))
-    transition = models.CharField(_("操作"), max_length=40)
+    kind = models.CharField(_("类型"), max_length=40, default=TRANSITION, db_index=True)
+    transition = models.CharField(_("操作"), max_length=40, blank=True)
     source = models.CharField(_("原状态"), max_length=30, choices=State.choices)
     target = models.CharField(_("新状态"), max_length=30, choices=State.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                               blank=True, related_name="+", verbose_name=_("操作人"),
                               help_text=_("留空表示系统定时任务。"))
     reason = models.TextField(_("理由或意见"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("客户端IP"), null=True, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -294,16 +334,11 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("操作记录")
 
     def __str__(self):
-        return f"{self.project_id} {self.transition} {self.source}→{self.target}"
+        return f"{self.project_id} {self.transition or self.kind} {self.source}→{self.target}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding or self.pk is not None:
-            raise PermissionError("The audit trail is append-only.")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The audit trail is append-only.")
+    @property
+    def is_transition(self) -> bool:
+        return self.kind == TRANSITION
 
     @property
     def transition_label(self):

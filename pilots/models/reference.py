@@ -5,6 +5,7 @@ rename a bureau without a deploy.
 """
 from functools import cached_property
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ class County(models.Model):
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=40, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -35,6 +37,7 @@ class Body(models.Model):
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_ecology = models.BooleanField(
         _("生态环境部门"),
@@ -60,6 +63,7 @@ class Department(models.Model):
                                related_name="departments", verbose_name=_("县(区)"),
                                help_text=_("留空表示市级部门。"))
     name = models.CharField(_("名称"), max_length=80, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=160, blank=True)
 
     class Meta:
         ordering = ["county__order", "body__order"]
@@ -84,12 +88,18 @@ class Category(models.Model):
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=60, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
     title = models.CharField(_("称号"), max_length=60, blank=True,
                              help_text=_("验收通过后授予的称号，如「近零碳排放校园」。"))
+    title_en = models.CharField(_("英文称号"), max_length=120, blank=True)
     builder_types = models.TextField(_("建设主体"), blank=True)
     lead_bodies = models.ManyToManyField(Body, related_name="categories",
                                          verbose_name=_("组织申报的市级主管部门"))
     is_open = models.BooleanField(_("接受申报"), default=True)
+    recheck_interval_days = models.PositiveIntegerField(
+        _("复核周期(天)"), default=730,
+        validators=[MinValueValidator(30), MaxValueValidator(3650)],
+        help_text=_("授予称号(或上次复核通过)后，间隔多少天启动下一次复核。"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -117,8 +127,10 @@ class Indicator(models.Model):
                                  verbose_name=_("试点类别"))
     code = models.SlugField(_("代码"), max_length=40)
     name = models.CharField(_("名称"), max_length=80)
+    name_en = models.CharField(_("英文名称"), max_length=160, blank=True)
     kind = models.CharField(_("类型"), max_length=20, choices=IndicatorKind.choices)
     unit = models.CharField(_("单位"), max_length=40)
+    unit_en = models.CharField(_("英文单位"), max_length=60, blank=True)
     denominator = models.CharField(_("分母"), max_length=20, choices=Denominator.choices,
                                    blank=True)
     alternative_group = models.CharField(_("可选组"), max_length=40, blank=True)
@@ -138,3 +150,59 @@ class Indicator(models.Model):
     @property
     def must_fall(self):
         return self.kind != IndicatorKind.AWARENESS
+
+
+class KeyParkLevel(models.TextChoices):
+    NATIONAL = "national", _("国家级")
+    REGIONAL = "regional", _("自治区级")
+
+
+class KeyPark(models.Model):
+    """A park on the autonomous-region (or national) key industrial park list
+    (自治区级及以上重点产业园区名录): only these may apply in the park category."""
+
+    name = models.CharField(_("园区名称"), max_length=120, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    level = models.CharField(_("级别"), max_length=20, choices=KeyParkLevel.choices)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="key_parks", verbose_name=_("所在县(区)"))
+    source = models.CharField(_("名录依据"), max_length=200, blank=True,
+                              help_text=_("列入名录的文件，如自治区公布名录的文号。"))
+    is_listed = models.BooleanField(_("在名录内"), default=True,
+                                    help_text=_("移出名录的园区不再能申报。"))
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("重点产业园区")
+        verbose_name_plural = _("重点产业园区名录")
+
+    def __str__(self):
+        return self.name
+
+
+class EligibilityCondition(models.Model):
+    """A selection condition (遴选条件) of a category that the applicant confirms on its plan
+    and the county officer sees beside it."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE,
+                                 related_name="eligibility_conditions",
+                                 verbose_name=_("试点类别"))
+    code = models.SlugField(_("代码"), max_length=40)
+    text = models.CharField(_("条件"), max_length=300)
+    text_en = models.CharField(_("英文条件"), max_length=400, blank=True)
+    required = models.BooleanField(_("必须满足"), default=True,
+                                   help_text=_("不勾选表示“优先”条件，不满足也可提交。"))
+    is_active = models.BooleanField(_("启用"), default=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["category__order", "order", "pk"]
+        verbose_name = _("遴选条件")
+        verbose_name_plural = _("遴选条件")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="unique_eligibility_code"),
+        ]
+
+    def __str__(self):
+        return self.text
