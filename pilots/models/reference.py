@@ -7,12 +7,38 @@ from functools import cached_property
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Denominator, IndicatorKind
 
 
-class County(models.Model):
+def speaks_english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def localized(obj, field="name") -> str:
+    """``obj.<field>`` in the active language: its ``<field>_en`` in English when filled."""
+    if speaks_english():
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, field)
+
+
+class LocalizedName:
+    """Reference rows are named in Chinese with an English name beside; ``label`` (and
+    ``str()``) give the one for the active language."""
+
+    @property
+    def label(self) -> str:
+        return localized(self)
+
+    def __str__(self):
+        return self.label
+
+
+class County(LocalizedName, models.Model):
     """One of Hechi's 11 county-level divisions (县(区))."""
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
@@ -25,11 +51,8 @@ class County(models.Model):
         verbose_name = _("县(区)")
         verbose_name_plural = _("县(区)")
 
-    def __str__(self):
-        return self.name
 
-
-class Body(models.Model):
+class Body(LocalizedName, models.Model):
     """A kind of government body that exists at city level and in each county.
 
     e.g. 生态环境局: 河池市生态环境局 at city level, 宜州区生态环境局 in 宜州区.
@@ -50,11 +73,8 @@ class Body(models.Model):
         verbose_name = _("主管部门类别")
         verbose_name_plural = _("主管部门类别")
 
-    def __str__(self):
-        return self.name
 
-
-class Department(models.Model):
+class Department(LocalizedName, models.Model):
     """A concrete department: a body at city level (no county) or in one county."""
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="departments",
@@ -75,15 +95,12 @@ class Department(models.Model):
                                     name="one_city_department_per_body"),
         ]
 
-    def __str__(self):
-        return self.name
-
     @property
     def is_city_level(self):
         return self.county_id is None
 
 
-class Category(models.Model):
+class Category(LocalizedName, models.Model):
     """A pilot category (试点类别), e.g. 近零碳排放校园."""
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
@@ -107,16 +124,13 @@ class Category(models.Model):
         verbose_name = _("试点类别")
         verbose_name_plural = _("试点类别")
 
-    def __str__(self):
-        return self.name
-
     @cached_property
     def lead_body_ids(self) -> frozenset[int]:
         """Ids of the bodies that run this category's call (uses a prefetch when present)."""
         return frozenset(body.pk for body in self.lead_bodies.all())
 
 
-class Indicator(models.Model):
+class Indicator(LocalizedName, models.Model):
     """An indicator that must fall steadily during construction (or rise, for awareness).
 
     Indicators sharing a non-empty ``alternative_group`` are alternatives: the plan
@@ -145,7 +159,11 @@ class Indicator(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.category.name}：{self.name}"
+        return f"{self.category.label}：{self.label}"
+
+    @property
+    def unit_label(self) -> str:
+        return localized(self, "unit")
 
     @property
     def must_fall(self):
@@ -157,7 +175,7 @@ class KeyParkLevel(models.TextChoices):
     REGIONAL = "regional", _("自治区级")
 
 
-class KeyPark(models.Model):
+class KeyPark(LocalizedName, models.Model):
     """A park on the autonomous-region (or national) key industrial park list
     (自治区级及以上重点产业园区名录): only these may apply in the park category."""
 
@@ -176,9 +194,6 @@ class KeyPark(models.Model):
         ordering = ["order", "name"]
         verbose_name = _("重点产业园区")
         verbose_name_plural = _("重点产业园区名录")
-
-    def __str__(self):
-        return self.name
 
 
 class EligibilityCondition(models.Model):
@@ -205,4 +220,4 @@ class EligibilityCondition(models.Model):
         ]
 
     def __str__(self):
-        return self.text
+        return localized(self, "text")
