@@ -45,7 +45,7 @@ class Summary:
 def project_row(project):
     """One line of the project list; ``project`` comes with category, county and applicant."""
     updated = timezone.localtime(project.updated_at).replace(tzinfo=None, microsecond=0)
-    return (project.code or "", project.name, project.category.name, project.county.name,
+    return (project.code or "", project.name, project.category.label, project.county.label,
             project.applicant.name, project.applicant.credit_code,
             project.get_state_display(), updated)
 
@@ -71,7 +71,7 @@ def summary_workbook(summary: Summary, project_rows) -> bytes:
     sheet.title = _("汇总")
     sheet.append([_("试点类别"), *[str(state.label) for state in summary.states], _("合计")])
     for category, counts, row_total in summary.rows:
-        sheet.append([category.name, *counts, row_total])
+        sheet.append([category.label, *counts, row_total])
     sheet.append([_("合计"), *summary.totals, summary.total])
     for cell in sheet[1]:
         cell.font = bold

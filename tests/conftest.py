@@ -26,6 +26,7 @@ def ensure_demo_world():
 
     if not County.objects.exists():
         importlib.import_module("pilots.migrations.0002_reference_data").load(apps, None)
+        importlib.import_module("pilots.migrations.0007_reference_english").load(apps, None)
     if not User.objects.filter(username="eco_admin").exists():
         seed(DEMO_PASSWORD)
 

@@ -94,7 +94,7 @@ def summary(request):
 def summary_xlsx(request):
     context = _collect(request)
     county = context["county"]
-    filename = exports.summary_filename(county.name if county else _("全市"), timezone.localdate())
+    filename = exports.summary_filename(county.label if county else _("全市"), timezone.localdate())
     body = exports.summary_workbook(context["summary"],
                                     [exports.project_row(p) for p in context["projects"]])
     response = HttpResponse(body, content_type=exports.XLSX_CONTENT_TYPE)
