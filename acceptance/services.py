@@ -1,26 +1,24 @@
 """Rechecks: which titled pilots are due, and starting them."""
 from datetime import timedelta
 
-from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from pilots.choices import State
-from pilots.models import Project
+from pilots.errors import ServiceError
+from pilots.models import Category, Project
 from pilots.rules import SCHEDULER
-from pilots.services import ServiceError, fire
+from pilots.services import fire
 
 
 def rechecks_due(now=None):
-    """Titled pilots whose title (or last passed recheck) is older than the recheck interval."""
+    """Titled pilots whose title (or last passed recheck) is older than their category's
+    recheck interval: the time a project has stood titled is its ``state_entered_at``."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.RECHECK_INTERVAL_DAYS)
-    return (
-        Project.objects.filter(state=State.TITLED)
-        .annotate(titled_at=Max("audit_entries__created_at",
-                                filter=Q(audit_entries__target=State.TITLED)))
-        .filter(titled_at__lte=cutoff)
-    )
+    due = Q(pk__in=[])
+    for category_id, days in Category.objects.values_list("pk", "recheck_interval_days"):
+        due |= Q(category_id=category_id, state_entered_at__lte=now - timedelta(days=days))
+    return Project.objects.filter(due, state=State.TITLED)
 
 
 def start_due_rechecks(now=None) -> list[str]:

@@ -13,6 +13,7 @@ router.register("projects", ProjectViewSet, basename="api-project")
 
 urlpatterns = [
     path("", include("pilots.urls")),
+    path("", include("reviews.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

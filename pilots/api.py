@@ -1,35 +1,62 @@
 """JSON API over projects: lists and details through the selector, transitions through services."""
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from . import services
+from . import lifecycle, services
 from .choices import State
 from .net import client_ip
 from .selectors import projects_visible_to, with_related
 from .serializers import (
     AuditEntrySerializer,
+    ErrorSerializer,
     ProjectDetailSerializer,
     ProjectSerializer,
+    TransitionErrorSerializer,
     TransitionRequestSerializer,
 )
 
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="项目不存在，或调用者无权查看")
+UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="未登录或令牌无效")
 
-@extend_schema_view(list=extend_schema(parameters=[
-    OpenApiParameter("state", str, enum=State.values),
-    OpenApiParameter("category", str, description="类别代码，如 campus"),
-    OpenApiParameter("county", str, description="县(区)代码，如 yizhou"),
-]))
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("state", str, enum=State.values,
+                             description="状态代码；未知的状态代码返回 400"),
+            OpenApiParameter("category", str, description="类别代码，如 campus"),
+            OpenApiParameter("county", str, description="县(区)代码，如 yizhou"),
+        ],
+        responses={200: ProjectSerializer(many=True),
+                   400: OpenApiResponse(ErrorSerializer, description="筛选条件无效"),
+                   401: UNAUTHENTICATED},
+    ),
+    retrieve=extend_schema(responses={200: ProjectDetailSerializer, 401: UNAUTHENTICATED,
+                                      404: NOT_FOUND}),
+)
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProjectSerializer
 
     def get_queryset(self):
         projects = with_related(projects_visible_to(self.request.user))
+        if self.action != "list":
+            return projects.order_by("pk")
         params = self.request.query_params
-        if params.get("state"):
-            projects = projects.filter(state=params["state"])
+        state = params.get("state")
+        if state:
+            if state not in State.values:
+                raise ValidationError({"state": [_("未知的状态：%(state)s") % {"state": state}]})
+            projects = projects.filter(state=state)
         if params.get("category"):
             projects = projects.filter(category__code=params["category"])
         if params.get("county"):
@@ -41,26 +68,56 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
             return ProjectDetailSerializer
         return super().get_serializer_class()
 
-    @extend_schema(request=TransitionRequestSerializer, responses=ProjectDetailSerializer)
+    @extend_schema(
+        request=TransitionRequestSerializer,
+        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH,
+                                     enum=list(lifecycle.TRANSITION_NAMES),
+                                     description="转换名称，如 submit、county_forward")],
+        responses={
+            200: ProjectDetailSerializer,
+            400: OpenApiResponse(TransitionErrorSerializer,
+                                 description="理由缺失或过长、数据无效；reason 与 data 下列出每个有误的字段"),
+            401: UNAUTHENTICATED,
+            403: OpenApiResponse(ErrorSerializer, description="调用者的角色不能执行该操作"),
+            404: NOT_FOUND,
+            409: OpenApiResponse(ErrorSerializer, description="当前状态或条件不允许该操作"),
+        },
+    )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
     def transitions(self, request, pk=None, name=None):
+        """Fire a transition with its reason and, where it takes any, its data."""
         project = self.get_object()
         payload = TransitionRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
             project = services.fire(project, name, request.user,
                                     reason=payload.validated_data.get("reason", ""),
+                                    data=payload.validated_data.get("data") or {},
                                     ip_address=client_ip(request))
         except services.ServiceError as error:
-            return Response({"detail": error.message}, status=error.status)
+            return Response(_error_body(error), status=error.status)
         project = get_object_or_404(with_related(projects_visible_to(request.user)), pk=project.pk)
         return Response(ProjectDetailSerializer(project, context={"request": request}).data,
                         status=status.HTTP_200_OK)
 
-    @extend_schema(responses=AuditEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses={200: AuditEntrySerializer(many=True), 401: UNAUTHENTICATED,
+                              404: NOT_FOUND})
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
+        """The whole trail of the project, transitions and events, oldest first (not paginated)."""
         project = self.get_object()
         entries = project.audit_entries.select_related("actor").order_by("created_at", "pk")
         return Response(AuditEntrySerializer(entries, many=True,
                                              context={"request": request}).data)
+
+
+def _error_body(error) -> dict:
+    """``detail``, and for bad input each field: ``reason`` at the top, data fields under ``data``."""
+    body = {"detail": error.message}
+    fields = getattr(error, "fields", {}) or {}
+    if "reason" in fields:
+        body["reason"] = fields["reason"]
+    data = {key: messages for key, messages in fields.items() if key != "reason"}
+    if data:
+        body["data"] = data
+    return body

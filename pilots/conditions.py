@@ -20,8 +20,9 @@ class Condition:
     def failures(self, project) -> list[str]:
         if self(project):
             return []
-        # A message may be a function, when it names a setting read at check time.
-        message = self.message() if callable(self.message) else self.message
+        # A message may be a function of the project, when it names a figure read at check
+        # time (e.g. the batch's panel size).
+        message = self.message(project) if callable(self.message) else self.message
         return [str(message)]
 
 

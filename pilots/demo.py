@@ -4,7 +4,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from . import services
+from . import registry, services
 from .choices import OrganisationType, Role, State, Support, TaskField
 from .models import Batch, Category, County, Department, Organisation, Project, RoleGrant, User
 from .validators import uscc_check_character
@@ -27,7 +27,7 @@ APPLICANTS = {
 # Where each extra project should end up, and the path that takes it there.
 TO_COUNTY_REVIEW = ["submit"]
 TO_CITY_REVIEW = [*TO_COUNTY_REVIEW, "county_forward"]
-TO_EXPERT_REVIEW = [*TO_CITY_REVIEW, "@panel", "start_expert_review"]
+TO_EXPERT_REVIEW = [*TO_CITY_REVIEW, "start_expert_review"]
 TO_REVISION = [*TO_EXPERT_REVIEW, "select"]
 TO_PUBLICITY = [*TO_REVISION, "submit_revision", "start_publicity"]
 TO_CONSTRUCTION = [*TO_PUBLICITY, "confirm"]
@@ -246,18 +246,19 @@ def _county_officer(officers, county_code, category):
 
 
 def _walk(project, path, *, applicant, admin, experts, county_officer, county_ecology):
-    from reviews.services import assign_expert  # the panel belongs to the reviews app
-
+    """Fire ``path`` on ``project``; what each app must do before a step (forming a panel)
+    and the input it gives a step come from the apps' demo registrations."""
     actors = {
         "submit": applicant, "withdraw": applicant, "submit_revision": applicant,
         "apply_acceptance": applicant, "county_forward": county_officer,
         "county_return": county_officer, "return_acceptance": county_ecology,
         "forward_acceptance": county_ecology,
     }
+    people = {"admin": admin, "experts": experts, "applicant": applicant,
+              "county_officer": county_officer, "county_ecology": county_ecology}
     for step in path:
-        if step == "@panel":
-            for expert in experts[:3]:
-                assign_expert(project, admin, expert)
-            continue
+        registry.prepare_for(step, project, people)
         project = services.fire(project, step, actors.get(step, admin),
-                                reason=REASONS.get(step, ""), ip_address="127.0.0.1")
+                                reason=REASONS.get(step, ""),
+                                data=registry.demo_input(step, project),
+                                ip_address="127.0.0.1")

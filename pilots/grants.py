@@ -7,13 +7,12 @@ from guardian.models import UserObjectPermission
 
 def granted_project_ids(user, codename="view_project"):
     """Subquery of ids of projects granted to ``user`` one by one (consultants, experts)."""
-    from .models import Project
-
+    # By natural key, not through the model: rules (which the model imports) use this.
     return (
         UserObjectPermission.objects.filter(
             user=user,
             permission__codename=codename,
-            content_type=ContentType.objects.get_for_model(Project),
+            content_type=ContentType.objects.get_by_natural_key("pilots", "project"),
         )
         .annotate(project_id=Cast("object_pk", BigIntegerField()))
         .values("project_id")

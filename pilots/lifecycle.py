@@ -36,6 +36,21 @@ def reason_required(name: str) -> bool:
     return bool(any_transition(name).custom["reason_required"])
 
 
+def is_negative(name: str) -> bool:
+    """It turns the project down or sends it back (never shown as the main action)."""
+    return bool(any_transition(name).custom["negative"])
+
+
+def is_final(name: str) -> bool:
+    """Nobody can undo it: the page asks once more."""
+    return bool(any_transition(name).custom["final"])
+
+
+def sends_back(name: str) -> bool:
+    """The project goes back to its builder, who must read the reason."""
+    return bool(any_transition(name).custom["sends_back"])
+
+
 def sources(name: str) -> list[str]:
     return list(TRANSITIONS[name])
 

@@ -2,14 +2,14 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from . import lifecycle
 from .choices import Role, State
 from .grants import granted_project_ids
 from .models import AuditEntry, Category, Project
+from .models.projects import TRANSITION
 
 
 def projects_visible_to(user):
@@ -52,12 +52,8 @@ def with_related(projects):
 
 
 def with_entered_at(projects):
-    """Annotate when each project entered its current state (its last transition)."""
-    last_move = (
-        AuditEntry.objects.filter(project=OuterRef("pk"))
-        .order_by("-created_at", "-pk").values("created_at")[:1]
-    )
-    return projects.annotate(entered_at=Coalesce(Subquery(last_move), "created_at"))
+    """``entered_at``: when each project entered its current state (written by fire())."""
+    return projects.annotate(entered_at=F("state_entered_at"))
 
 
 def waiting_for(user):
@@ -89,7 +85,8 @@ def overdue_since():
 def handled_by(user, limit=10):
     """The user's latest actions on projects it may still see."""
     return (
-        AuditEntry.objects.filter(actor=user, project__in=projects_visible_to(user))
+        AuditEntry.objects.filter(actor=user, kind=TRANSITION,
+                                  project__in=projects_visible_to(user))
         .select_related("project", "project__category", "project__county")
         .order_by("-created_at", "-pk")[:limit]
     )

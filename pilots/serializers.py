@@ -5,6 +5,7 @@ from rest_framework import serializers
 from . import lifecycle
 from .models import AuditEntry, Project
 from .rules import may_see_client_ips
+from .services import REASON_MAX_LENGTH
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -34,20 +35,38 @@ class ProjectDetailSerializer(ProjectSerializer):
 
 
 class TransitionRequestSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000,
-                                   help_text="理由或意见(退回、不予入选等操作必填)")
+    reason = serializers.CharField(required=False, allow_blank=True,
+                                   max_length=REASON_MAX_LENGTH,
+                                   help_text="理由或意见(退回、不予入选等操作必填)，最多2000字")
+    data = serializers.DictField(required=False, help_text=(
+        "该操作携带的数据，如 start_expert_review 的 {\"scoring_deadline\": \"2026-12-31\"}；"
+        "不携带数据的操作须省略或为空对象"))
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="说明原因的中文消息")
+
+
+class TransitionErrorSerializer(ErrorSerializer):
+    reason = serializers.ListField(child=serializers.CharField(), required=False)
+    data = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
+                                 required=False, help_text="每个有误的数据字段及其消息")
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
-    """An audit entry; the client IP only for officials (it is null for everyone else)."""
+    """An entry of the trail: a transition (``kind`` = "transition") or an event (``kind`` =
+    its name, ``transition`` empty); the client IP only for officials (null for others)."""
 
     actor = serializers.SerializerMethodField()
     ip_address = serializers.SerializerMethodField()
+    label = serializers.CharField(read_only=True)
+    data_text = serializers.ListField(source="data_lines", child=serializers.CharField(),
+                                      read_only=True)
 
     class Meta:
         model = AuditEntry
-        fields = ["id", "transition", "source", "target", "actor", "reason", "ip_address",
-                  "created_at"]
+        fields = ["id", "kind", "transition", "label", "source", "target", "actor", "reason",
+                  "data", "data_text", "ip_address", "created_at"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))

@@ -4,54 +4,56 @@ import copy
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from . import lifecycle
-from .audit import record
+from . import events, lifecycle, registry
+from .audit import record, record_event
 from .choices import Role, State
 from .conditions import unmet
-from .models import Attachment, CodeCounter, PlanVersion, Project
-from .notify import notify_transition
+from .errors import InvalidInput, NotAllowedNow, NotPermitted, ServiceError
+from .models import Attachment, AttachmentPurpose, CodeCounter, PlanVersion, Project
+from .notify import notify, notify_transition
 from .rules import is_applicant
 from .uploads import check_upload
 
+__all__ = ["InvalidInput", "NotAllowedNow", "NotPermitted", "ServiceError", "fire",
+           "record_event"]
 
-class ServiceError(Exception):
-    """A refused request; ``status`` is the HTTP status the API answers with."""
-
-    status = 400
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = str(message)
-
-
-class NotPermitted(ServiceError):
-    status = 403
-
-
-class NotAllowedNow(ServiceError):
-    status = 409
-
-
-class InvalidInput(ServiceError):
-    status = 400
+# A reason or opinion is read by people; the trail keeps it forever.
+REASON_MAX_LENGTH = 2000
 
 
 def _locked(project_id) -> Project:
     return Project.objects.select_for_update().get(pk=project_id)
 
 
-def fire(project, name, actor, *, reason="", ip_address=None) -> Project:
-    """Fire transition ``name`` on ``project`` as ``actor``.
+def check_reason(name, reason) -> str:
+    """The reason as it will be recorded, or InvalidInput naming the ``reason`` field."""
+    reason = (reason or "").strip()
+    if lifecycle.reason_required(name) and not reason:
+        message = _("执行「%(action)s」必须填写理由或意见。") % {"action": lifecycle.label(name)}
+        raise InvalidInput(message, fields={"reason": [message]})
+    if len(reason) > REASON_MAX_LENGTH:
+        message = _("理由或意见最多%(max)s字，当前%(n)s字。") % {
+            "max": REASON_MAX_LENGTH, "n": len(reason)}
+        raise InvalidInput(message, fields={"reason": [message]})
+    return reason
+
+
+def fire(project, name, actor, *, reason="", data=None, ip_address=None) -> Project:
+    """Fire transition ``name`` on ``project`` as ``actor``, with ``data`` if it takes any.
 
     The row is locked first, so of two officers acting at once the second sees the state
-    the first left and is told so; on any refusal nothing is written.
+    the first left and is told so. Then, in order: role (403), state (409), reason and
+    data (400), conditions (409); the transition, the effects the apps registered, the
+    audit entry with the cleaned data and the notifications follow in the same
+    transaction: on any refusal or failure nothing is written.
     """
     if name not in lifecycle.TRANSITION_NAMES:
         raise InvalidInput(_("未知的操作：%(name)s") % {"name": name})
-    reason = (reason or "").strip()
     with transaction.atomic():
         project = _locked(project.pk)
         if not lifecycle.may_fire(project, actor, name):
@@ -61,18 +63,18 @@ def fire(project, name, actor, *, reason="", ip_address=None) -> Project:
                 _("项目当前状态为「%(state)s」，不能执行「%(action)s」。可能已有其他人处理了该项目，请刷新页面。")
                 % {"state": project.get_state_display(), "action": lifecycle.label(name)}
             )
-        if lifecycle.reason_required(name) and not reason:
-            raise InvalidInput(_("执行「%(action)s」必须填写理由或意见。") % {"action": lifecycle.label(name)})
+        reason = check_reason(name, reason)
+        cleaned = registry.clean_input(name, project, data, actor)
         failures = unmet(lifecycle.TRANSITIONS[name][project.state], project)
         if failures:
             raise NotAllowedNow("；".join(failures))
         source = project.state
         getattr(project, name)()
+        project.state_entered_at = timezone.now()
         project.save()
-        if name in _AFTER:
-            _AFTER[name](project, actor)
+        registry.run_effects(name, project, actor, cleaned)
         record(project, transition=name, source=source, target=project.state, actor=actor,
-               reason=reason, ip_address=ip_address)
+               reason=reason, data=cleaned, ip_address=ip_address)
         notify_transition(project, name, actor, reason)
     return project
 
@@ -111,15 +113,15 @@ def is_frozen(attachment) -> bool:
     )
 
 
-def _after_submit(project, actor):
+@registry.register_effect("submit")
+def _after_submit(project, actor, data):
     _assign_code(project, actor)
     _freeze_plan(project, actor)
 
 
-_AFTER = {
-    "submit": _after_submit,
-    "submit_revision": _freeze_plan,
-}
+@registry.register_effect("submit_revision")
+def _after_submit_revision(project, actor, data):
+    _freeze_plan(project, actor)
 
 
 # --- Drafting ---------------------------------------------------------------
@@ -168,24 +170,54 @@ def save_plan(project, actor, plan: dict) -> Project:
 CONSULTANT_PERMS = ("pilots.view_project", "pilots.change_project")
 
 
+def consultants_known():
+    """The consultancy users an applicant may pick from (active, of a consultancy)."""
+    from .models import User
+
+    return (User.objects.filter(is_active=True, role_grants__role=Role.CONSULTANT,
+                                organisation__isnull=False)
+            .select_related("organisation").distinct().order_by("organisation__name", "pk"))
+
+
+def _consultant_facts(consultant, may_submit=False):
+    return {"user_id": consultant.pk, "name": consultant.signature, "may_submit": may_submit}
+
+
 @transaction.atomic
-def invite_consultant(project, actor, consultant, *, may_submit=False):
+def invite_consultant(project, actor, consultant, *, may_submit=False, ip_address=None):
     if not is_applicant(project, actor):
         raise NotPermitted(_("只有申报单位可以邀请专业机构。"))
-    if not consultant.has_role(Role.CONSULTANT):
+    if not consultant.is_active or not consultant.has_role(Role.CONSULTANT):
         raise InvalidInput(_("被邀请的用户不是专业机构用户。"))
+    project = _locked(project.pk)
     for perm in CONSULTANT_PERMS:
         assign_perm(perm, consultant, project)
     if may_submit:
         assign_perm("pilots.submit_project", consultant, project)
+    else:
+        remove_perm("pilots.submit_project", consultant, project)
+    record_event(project, events.CONSULTANT_INVITED, actor,
+                 _consultant_facts(consultant, may_submit), ip_address=ip_address)
+    notify([consultant], project=project,
+           title=_("「%(project)s」邀请您协助编制创建方案") % {"project": project.name},
+           body="\n".join([
+               _("邀请单位：%(org)s") % {"org": project.applicant.name},
+               _("可代为提交：%(yes)s") % {"yes": _("是") if may_submit else _("否")},
+               _("查看：%(url)s") % {"url": reverse("project-detail", args=[project.pk])},
+           ]))
 
 
 @transaction.atomic
-def revoke_consultant(project, actor, consultant):
+def revoke_consultant(project, actor, consultant, *, ip_address=None):
     if not is_applicant(project, actor):
         raise NotPermitted(_("只有申报单位可以撤销邀请。"))
+    project = _locked(project.pk)
+    if not consultant.has_perm("pilots.change_project", project):
+        raise InvalidInput(_("该用户未受邀协助本项目。"))
     for perm in (*CONSULTANT_PERMS, "pilots.submit_project"):
         remove_perm(perm, consultant, project)
+    record_event(project, events.CONSULTANT_REMOVED, actor, _consultant_facts(consultant),
+                 ip_address=ip_address)
 
 
 # --- Attachments ------------------------------------------------------------
@@ -194,33 +226,60 @@ def may_attach(project, user) -> bool:
     return may_edit_plan(project, user)
 
 
-def add_attachment(project, actor, uploaded, *, description=""):
-    """Store an attachment after checking its content and size; nothing is stored on refusal."""
-    if not may_attach(project, actor):
-        raise NotPermitted(_("当前不能为该项目上传附件。"))
+def _attachment_facts(attachment):
+    return {"attachment_id": attachment.pk, "name": attachment.name, "size": attachment.size,
+            "purpose": attachment.purpose}
+
+
+def store_attachment(project, actor, uploaded, *, purpose=AttachmentPurpose.PLAN, owner=None,
+                     description="", ip_address=None) -> Attachment:
+    """Check ``uploaded`` by content and size and store it privately for ``purpose``
+    (owned by the record ``owner`` of another app, if given). The caller decides who may;
+    nothing is stored on refusal."""
     try:
         content_type = check_upload(uploaded)
     except ValidationError as error:
-        raise InvalidInput(error.messages[0]) from error
-    name = (uploaded.name or "").rsplit("/", 1)[-1][:200]
+        raise InvalidInput(error.messages[0], fields={"file": error.messages}) from error
+    description = (description or "").strip()
+    if len(description) > 200:
+        raise InvalidInput(_("说明最多200字。"), fields={"description": [_("说明最多200字。")]})
+    name = (uploaded.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
     with transaction.atomic():
         attachment = Attachment(project=project, name=name, content_type=content_type,
-                                size=uploaded.size, description=description.strip()[:200],
-                                uploaded_by=actor)
+                                size=uploaded.size, description=description,
+                                uploaded_by=actor, purpose=purpose, owner=owner)
         attachment.file.save(name, uploaded, save=False)
         try:
             attachment.save()
+            record_event(project, events.ATTACHMENT_ADDED, actor, _attachment_facts(attachment),
+                         ip_address=ip_address)
         except Exception:
             attachment.file.delete(save=False)
             raise
     return attachment
 
 
-def remove_attachment(attachment, actor):
-    if not may_attach(attachment.project, actor):
+def add_attachment(project, actor, uploaded, *, description="", ip_address=None):
+    """An attachment of the creation plan, while the plan is with its builder."""
+    if not may_attach(project, actor):
+        raise NotPermitted(_("当前不能为该项目上传附件。"))
+    return store_attachment(project, actor, uploaded, purpose=AttachmentPurpose.PLAN,
+                            description=description, ip_address=ip_address)
+
+
+def remove_attachment(attachment, actor, *, ip_address=None):
+    if not may_attach(attachment.project, actor) or attachment.purpose != AttachmentPurpose.PLAN:
         raise NotPermitted(_("当前不能删除该项目的附件。"))
     if is_frozen(attachment):
         raise NotAllowedNow(_("该附件属于已提交的方案版本，不能删除。"))
     with transaction.atomic():
+        record_event(attachment.project, events.ATTACHMENT_REMOVED, actor,
+                     _attachment_facts(attachment), ip_address=ip_address)
         attachment.delete()
         transaction.on_commit(lambda: attachment.file.delete(save=False))
+
+
+def record_download(attachment, actor, *, ip_address=None):
+    """Every download of an attachment is on the project's trail."""
+    record_event(attachment.project, events.ATTACHMENT_DOWNLOADED, actor,
+                 _attachment_facts(attachment), ip_address=ip_address)

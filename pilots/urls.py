@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import attachments, county, home, notifications, plan, projects
+from .views import programme as programme_views
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -17,9 +18,26 @@ urlpatterns = [
     path("projects/<int:pk>/attachments/<int:attachment_id>/delete/", attachments.delete,
          name="attachment-delete"),
     path("projects/<int:pk>/consultants/", projects.consultants, name="project-consultants"),
-    path("projects/<int:pk>/panel/", projects.panel, name="project-panel"),
     path("county/summary/", county.summary, name="county-summary"),
     path("county/summary.xlsx", county.summary_xlsx, name="county-summary-xlsx"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.mark_all_read, name="notifications-read"),
+    path("programme/", programme_views.batches, name="programme-batches"),
+    path("programme/batches/new/", programme_views.batch_create, name="programme-batch-create"),
+    path("programme/batches/<int:pk>/", programme_views.batch_edit, name="programme-batch-edit"),
+    path("programme/categories/", programme_views.categories, name="programme-categories"),
+    path("programme/categories/<int:pk>/", programme_views.category_edit,
+         name="programme-category-edit"),
+    path("programme/conditions/", programme_views.conditions, name="programme-conditions"),
+    path("programme/conditions/new/", programme_views.condition_create,
+         name="programme-condition-create"),
+    path("programme/conditions/<int:pk>/", programme_views.condition_edit,
+         name="programme-condition-edit"),
+    path("programme/conditions/<int:pk>/activation/", programme_views.condition_activation,
+         name="programme-condition-activation"),
+    path("programme/parks/", programme_views.key_parks, name="programme-parks"),
+    path("programme/parks/new/", programme_views.key_park_create, name="programme-park-create"),
+    path("programme/parks/<int:pk>/", programme_views.key_park_edit, name="programme-park-edit"),
+    path("programme/parks/<int:pk>/listing/", programme_views.key_park_listing,
+         name="programme-park-listing"),
 ]

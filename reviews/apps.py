@@ -7,4 +7,5 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("审核与评审")
 
     def ready(self):
-        from . import conditions  # noqa: F401  (registers the lifecycle conditions)
+        # Register what reviews adds to the lifecycle and to the project page.
+        from . import conditions, lifecycle, views  # noqa: F401

@@ -1,4 +1,4 @@
-"""Expert panels: which expert reviews which project."""
+"""Expert panels: which expert reviews which project, and by when."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -15,6 +15,8 @@ class ExpertAssignment(models.Model):
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("指派人"))
     assigned_at = models.DateTimeField(_("指派时间"), default=timezone.now)
+    scoring_deadline = models.DateField(_("评分截止日期"), null=True, blank=True,
+                                        help_text=_("提交专家评审时确定。"))
 
     class Meta:
         ordering = ["project", "assigned_at"]

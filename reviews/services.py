@@ -1,19 +1,35 @@
 """Forming the expert panel of a project."""
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from pilots.audit import record_event
 from pilots.choices import Role, State
-from pilots.models import Project
+from pilots.errors import InvalidInput, NotAllowedNow, NotPermitted
+from pilots.models import Project, User
+from pilots.notify import notify
 from pilots.rules import is_city_officer_or_admin
-from pilots.services import InvalidInput, NotAllowedNow, NotPermitted
 
 from .models import ExpertAssignment
+
+PANEL_MEMBER_ADDED = "panel_member_added"
+PANEL_MEMBER_REMOVED = "panel_member_removed"
 
 
 def panel_is_open(project) -> bool:
     """A panel is formed while the city reviews the application, and fixed after."""
     return project.state == State.CITY_REVIEW
+
+
+def may_manage_panel(project, user) -> bool:
+    """The city officer of the category or the ecology admin (who may send it to experts)."""
+    return is_city_officer_or_admin(project, user)
+
+
+def expert_pool():
+    """Every active expert of the city's pool."""
+    return User.objects.filter(role_grants__role=Role.EXPERT, is_active=True).distinct()
 
 
 def _locked_open_panel(project):
@@ -24,25 +40,58 @@ def _locked_open_panel(project):
     return project
 
 
+def _facts(expert):
+    return {"expert_id": expert.pk, "name": str(expert)}
+
+
 @transaction.atomic
-def assign_expert(project, actor, expert) -> ExpertAssignment:
-    """Put ``expert`` on the project's panel; the expert may then see the project."""
-    if not is_city_officer_or_admin(project, actor):
+def assign_experts(project, actor, experts, *, ip_address=None) -> list[ExpertAssignment]:
+    """Put ``experts`` on the project's panel, all of them or none; each may then see the
+    project and is told so."""
+    if not may_manage_panel(project, actor):
         raise NotPermitted(_("您无权为该项目指派专家。"))
+    if not experts:
+        raise InvalidInput(_("请选择至少一名专家。"), fields={"experts": [_("请选择至少一名专家。")]})
     project = _locked_open_panel(project)
-    if not expert.has_role(Role.EXPERT):
-        raise InvalidInput(_("所选用户不是专家库成员。"))
-    assignment, _created = ExpertAssignment.objects.get_or_create(
-        project=project, expert=expert, defaults={"assigned_by": actor}
-    )
-    assign_perm("pilots.view_project", expert, project)
-    return assignment
+    if any(not e.is_active or not e.has_role(Role.EXPERT) for e in experts):
+        raise InvalidInput(_("所选用户不是专家库成员。"), fields={"experts": [_("所选用户不是专家库成员。")]})
+    added = []
+    for expert in experts:
+        assignment, created = ExpertAssignment.objects.get_or_create(
+            project=project, expert=expert, defaults={"assigned_by": actor})
+        if not created:
+            continue
+        assign_perm("pilots.view_project", expert, project)
+        record_event(project, PANEL_MEMBER_ADDED, actor, _facts(expert), ip_address=ip_address)
+        added.append(assignment)
+    if added:
+        notify([a.expert for a in added], project=project,
+               title=_("您被指派为「%(project)s」的评审专家") % {"project": project.name},
+               body="\n".join([
+                   _("项目编号：%(code)s") % {"code": project.code or "—"},
+                   _("项目提交专家评审后，您即可在工作台查看并评审。"),
+                   _("查看：%(url)s") % {"url": reverse("project-detail", args=[project.pk])},
+               ]))
+    return added
+
+
+def assign_expert(project, actor, expert, *, ip_address=None):
+    """One expert onto the panel (see assign_experts)."""
+    return assign_experts(project, actor, [expert], ip_address=ip_address)
 
 
 @transaction.atomic
-def remove_expert(project, actor, expert):
-    if not is_city_officer_or_admin(project, actor):
+def remove_expert(project, actor, expert, *, ip_address=None):
+    if not may_manage_panel(project, actor):
         raise NotPermitted(_("您无权调整该项目的专家组。"))
     project = _locked_open_panel(project)
-    ExpertAssignment.objects.filter(project=project, expert=expert).delete()
+    deleted, _rows = ExpertAssignment.objects.filter(project=project, expert=expert).delete()
+    if not deleted:
+        raise InvalidInput(_("该专家不在本项目的专家组中。"), fields={"expert": [_("该专家不在本项目的专家组中。")]})
     remove_perm("pilots.view_project", expert, project)
+    record_event(project, PANEL_MEMBER_REMOVED, actor, _facts(expert), ip_address=ip_address)
+
+
+def set_scoring_deadline(project, deadline) -> None:
+    """Every member of the panel scores by ``deadline`` (set when expert review starts)."""
+    ExpertAssignment.objects.filter(project=project).update(scoring_deadline=deadline)

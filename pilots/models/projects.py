@@ -2,12 +2,13 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from .. import plan as plan_rules
-from .. import rules
+from .. import registry, rules
 from ..choices import State
 from ..conditions import Condition, Hook
 from .people import Organisation
@@ -60,12 +61,15 @@ WINDOW_OPEN = Condition(_window_open, _("本批次申报窗口未开放或已截
 
 
 def lifecycle(source, target, permission, *, conditions=(), reason_required=False, label,
-              queue=True):
+              queue=True, negative=False, final=False, sends_back=False):
     """Declare a lifecycle transition: who may fire it, what it needs, whether it needs a reason.
 
     Every transition also carries the Hook named after it, which later capabilities fill.
     ``queue=False`` marks a transition that is possible but not work waiting for anyone
     (withdrawing, cancelling): its source states do not put a project in a work queue.
+    ``negative``: it turns the project down or sends it back (shown as such, not as the
+    main action); ``final``: nobody can undo it (the page asks once more); ``sends_back``:
+    the project goes back to its builder, who must read the reason.
     """
 
     def decorator(method):
@@ -75,7 +79,9 @@ def lifecycle(source, target, permission, *, conditions=(), reason_required=Fals
             target=target,
             permission=permission,
             conditions=[*conditions, Hook(method.__name__)],
-            custom={"reason_required": reason_required, "label": label, "queue": queue},
+            custom={"reason_required": reason_required, "label": label, "queue": queue,
+                    "negative": negative or final or sends_back, "final": final,
+                    "sends_back": sends_back},
         )
         return declared(method)
 
@@ -116,6 +122,9 @@ class Project(FSMModelMixin, models.Model):
     def __str__(self):
         return f"{self.code} {self.name}" if self.code else self.name
 
+    def get_absolute_url(self):
+        return reverse("project-detail", args=[self.pk])
+
     def plan_problems(self):
         return plan_rules.problems(self.plan, self.category.indicators.all())
 
@@ -126,7 +135,7 @@ class Project(FSMModelMixin, models.Model):
         pass
 
     @lifecycle([State.DRAFT, State.RETURNED, State.COUNTY_REVIEW, State.CITY_REVIEW],
-               State.WITHDRAWN, rules.is_applicant, label=_("撤回申报"), queue=False)
+               State.WITHDRAWN, rules.is_applicant, label=_("撤回申报"), queue=False, final=True)
     def withdraw(self):
         pass
 
@@ -136,12 +145,12 @@ class Project(FSMModelMixin, models.Model):
         pass
 
     @lifecycle(State.COUNTY_REVIEW, State.RETURNED, rules.is_county_officer,
-               reason_required=True, label=_("退回修改"))
+               reason_required=True, label=_("退回修改"), sends_back=True)
     def county_return(self):
         pass
 
     @lifecycle(State.CITY_REVIEW, State.RETURNED, rules.is_city_officer_or_admin,
-               reason_required=True, label=_("退回修改"))
+               reason_required=True, label=_("退回修改"), sends_back=True)
     def city_return(self):
         pass
 
@@ -155,7 +164,7 @@ class Project(FSMModelMixin, models.Model):
         pass
 
     @lifecycle(State.EXPERT_REVIEW, State.NOT_SELECTED, rules.is_ecology_admin,
-               reason_required=True, label=_("不予入选"))
+               reason_required=True, label=_("不予入选"), final=True)
     def not_select(self):
         pass
 
@@ -165,7 +174,7 @@ class Project(FSMModelMixin, models.Model):
         pass
 
     @lifecycle(State.REVISION_CHECK, State.REVISION, rules.is_ecology_admin,
-               reason_required=True, label=_("要求继续完善"))
+               reason_required=True, label=_("要求继续完善"), sends_back=True)
     def request_revision(self):
         pass
 
@@ -179,7 +188,7 @@ class Project(FSMModelMixin, models.Model):
         pass
 
     @lifecycle(State.PUBLICITY, State.NOT_SELECTED, rules.is_ecology_admin,
-               reason_required=True, label=_("公示异议成立，不予确定"))
+               reason_required=True, label=_("公示异议成立，不予确定"), final=True)
     def reject_after_publicity(self):
         pass
 
@@ -189,7 +198,7 @@ class Project(FSMModelMixin, models.Model):
         pass
 
     @lifecycle(State.ACCEPTANCE_CHECK, State.CONSTRUCTION, rules.is_county_ecology,
-               reason_required=True, label=_("退回验收申请"))
+               reason_required=True, label=_("退回验收申请"), sends_back=True)
     def return_acceptance(self):
         pass
 
@@ -204,7 +213,7 @@ class Project(FSMModelMixin, models.Model):
         pass
 
     @lifecycle(State.ACCEPTANCE_REVIEW, State.CONSTRUCTION, rules.is_ecology_admin,
-               reason_required=True, label=_("验收不通过，限期整改"))
+               reason_required=True, label=_("验收不通过，限期整改"), sends_back=True)
     def fail_acceptance(self):
         pass
 
@@ -219,13 +228,13 @@ class Project(FSMModelMixin, models.Model):
         pass
 
     @lifecycle([State.TITLED, State.RECHECK], State.REVOKED, rules.is_ecology_admin,
-               reason_required=True, label=_("取消称号"), queue=False)
+               reason_required=True, label=_("取消称号"), queue=False, final=True)
     def revoke(self):
         pass
 
     @lifecycle([State.CONSTRUCTION, State.ACCEPTANCE_CHECK, State.ACCEPTANCE_REVIEW],
                State.CANCELLED, rules.is_ecology_admin, reason_required=True,
-               label=_("终止试点"), queue=False)
+               label=_("终止试点"), queue=False, final=True)
     def cancel(self):
         pass
 
@@ -341,9 +350,20 @@ class AuditEntry(AppendOnlyModel):
         return self.kind == TRANSITION
 
     @property
-    def transition_label(self):
+    def label(self):
+        """What happened, in words: the transition's label or the event's."""
+        if not self.is_transition:
+            declared = registry.event_kind(self.kind)
+            return declared.label if declared else self.kind
         method = getattr(Project, self.transition, None)
         meta = getattr(method, "_django_fsm", None)
         if meta is None:
             return self.transition
         return next(iter(meta.transitions.values())).custom.get("label", self.transition)
+
+    transition_label = label
+
+    @property
+    def data_lines(self) -> list[str]:
+        """The entry's data in words, one fact a line (as the app that owns it says it)."""
+        return registry.describe(self.kind, self.transition, self.data)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import services
+from ..net import client_ip
 from .common import refuse, visible_project
 
 
@@ -19,7 +20,8 @@ def upload(request, pk):
         if uploaded is None:
             raise services.InvalidInput(_("请选择要上传的文件。"))
         attachment = services.add_attachment(project, request.user, uploaded,
-                                             description=request.POST.get("description", ""))
+                                             description=request.POST.get("description", ""),
+                                             ip_address=client_ip(request))
     except services.NotPermitted as error:
         refuse(error)
     except services.ServiceError as error:
@@ -37,6 +39,7 @@ def download(request, pk, attachment_id):
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
+    services.record_download(attachment, request.user, ip_address=client_ip(request))
     response = FileResponse(handle, as_attachment=True, filename=attachment.name,
                             content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
@@ -50,7 +53,7 @@ def delete(request, pk, attachment_id):
     project = visible_project(request, pk)
     attachment = get_object_or_404(project.attachments, pk=attachment_id)
     try:
-        services.remove_attachment(attachment, request.user)
+        services.remove_attachment(attachment, request.user, ip_address=client_ip(request))
     except services.NotPermitted as error:
         refuse(error)
     except services.ServiceError as error:

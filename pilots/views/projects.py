@@ -1,33 +1,20 @@
 """One project: its page (timeline, plan, attachments, history, actions) and what is done there."""
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from guardian.shortcuts import get_users_with_perms
 
-from reviews import services as review_services
-from reviews.models import ExpertAssignment
-
-from .. import lifecycle, services
+from .. import lifecycle, registry, services
 from ..choices import Role, State
-from ..models import User
+from ..inputs import parse_id
 from ..net import client_ip
 from ..plan_display import plan_rows
-from ..rules import is_applicant, is_city_officer_or_admin, may_see_client_ips
+from ..rules import is_applicant, may_see_client_ips
 from .common import refuse, visible_project
 
-# Transitions that turn a project down or send it back: shown as such, not as the main action.
-NEGATIVE = {"withdraw", "county_return", "city_return", "not_select", "request_revision",
-            "reject_after_publicity", "return_acceptance", "fail_acceptance", "revoke", "cancel"}
-# Transitions that cannot be undone by anyone: the browser asks once more.
-FINAL = {"withdraw", "not_select", "reject_after_publicity", "revoke", "cancel"}
-
-# Transitions whose reason the applicant must read on its project page.
-SENT_BACK = {"county_return", "city_return", "request_revision", "return_acceptance",
-             "fail_acceptance"}
+DATA_PREFIX = "data."
 
 
 def _timeline(project, history):
@@ -50,7 +37,41 @@ def _timeline(project, history):
 
 @login_required
 def project_detail(request, pk):
-    return _render_detail(request, visible_project(request, pk))
+    project = visible_project(request, pk)
+    # What the user typed in a refused form comes back once, after the redirect.
+    typed = request.session.pop(_typed_key(pk), None) or {}
+    return _render_detail(request, project, typed=typed)
+
+
+def _typed_key(pk):
+    return f"project-{pk}-typed"
+
+
+def _keep_typed(request, pk, typed):
+    request.session[_typed_key(pk)] = typed
+
+
+def _action(project, name, typed):
+    """One action's form: its own reason box and its own input fields, with what was typed."""
+    mine = typed.get("action") == name
+    declared = registry.transition_input(name)
+    errors = typed.get("errors", {}) if mine else {}
+    fields = [
+        {"name": f"{DATA_PREFIX}{field}", "id": f"{name}-{field}", "label": label,
+         "kind": kind, "required": required, "help": help_text,
+         "value": (typed.get("data") or {}).get(field, "") if mine else "",
+         "errors": errors.get(field, [])}
+        for field, label, kind, required, help_text in (declared.fields if declared else ())
+    ]
+    return {
+        "name": name, "label": lifecycle.label(name),
+        "reason_required": lifecycle.reason_required(name),
+        "negative": lifecycle.is_negative(name), "final": lifecycle.is_final(name),
+        "reason": typed.get("reason", "") if mine else "",
+        "reason_errors": errors.get("reason", []),
+        "fields": fields,
+        "reason_max": services.REASON_MAX_LENGTH,
+    }
 
 
 def _render_detail(request, project, *, status=200, typed=None):
@@ -59,11 +80,12 @@ def _render_detail(request, project, *, status=200, typed=None):
     typed = typed or {}
     history = list(project.audit_entries.select_related(
         "actor__department", "actor__organisation").order_by("created_at", "pk"))
+    transitions = [e for e in history if e.is_transition]
     versions = list(project.versions.select_related("created_by").order_by("number"))
-    timeline, off_path = _timeline(project, history)
-    sent_back = next((e for e in reversed(history) if e.transition in SENT_BACK), None)
-    if sent_back is not None and history[-1] is not sent_back:
-        sent_back = None  # it has moved on since
+    timeline, off_path = _timeline(project, transitions)
+    sent_back = None
+    if transitions and lifecycle.sends_back(transitions[-1].transition):
+        sent_back = transitions[-1]  # still standing: nothing has moved it on since
     may_edit = services.may_edit_plan(project, user)
     available = lifecycle.available(project, user)
     handing_on = lifecycle.plan_submission(project.state)
@@ -72,11 +94,7 @@ def _render_detail(request, project, *, status=200, typed=None):
     return render(request, "pilots/project_detail.html", {
         "project": project,
         "actions": [
-            {"name": name, "label": lifecycle.label(name),
-             "reason_required": lifecycle.reason_required(name),
-             "negative": name in NEGATIVE, "final": name in FINAL,
-             "typed": typed.get("reason", "") if typed.get("action") == name else ""}
-            for name in available
+            _action(project, name, typed) for name in available
             if name not in lifecycle.PLAN_SUBMISSIONS  # handed on from the plan editor
         ],
         # Whether this user may hand the plan on from here once it is complete.
@@ -91,31 +109,23 @@ def _render_detail(request, project, *, status=200, typed=None):
         "may_edit": may_edit,
         "attachments": attachments,
         "sent_back": sent_back,
-        "consultants": _consultants(project) if is_applicant(project, user) else None,
-        "panel": _panel(project, user),
+        "consultants": _consultants(project, typed) if is_applicant(project, user) else None,
+        "sections": registry.sections_for(request, project),
         "typed": typed,
     }, status=status)
 
 
-def _consultants(project):
+def _consultants(project, typed):
     grants = get_users_with_perms(project, attach_perms=True, with_group_users=False)
-    return [
+    invited = [
         {"user": u, "may_submit": "submit_project" in perms}
         for u, perms in grants.items() if u.has_role(Role.CONSULTANT)
     ]
-
-
-def _panel(project, user):
-    if project.state not in {State.CITY_REVIEW, State.EXPERT_REVIEW} or not is_city_officer_or_admin(project, user):
-        return None  # shown while it is formed and while it reviews
-    assigned = list(ExpertAssignment.objects.filter(project=project).select_related("expert"))
-    taken = {a.expert_id for a in assigned}
-    pool = User.objects.filter(role_grants__role=Role.EXPERT, is_active=True).order_by("username")
+    taken = {c["user"].pk for c in invited}
     return {
-        "assigned": assigned,
-        "pool": [u for u in pool if u.pk not in taken],
-        "editable": review_services.panel_is_open(project),
-        "missing": max(0, settings.EXPERT_PANEL_MIN_SIZE - len(assigned)),
+        "invited": invited,
+        "choices": [u for u in services.consultants_known() if u.pk not in taken],
+        "typed": typed if typed.get("action") == "consultant" else {},
     }
 
 
@@ -124,15 +134,18 @@ def _panel(project, user):
 def project_transition(request, pk, name):
     project = visible_project(request, pk)
     reason = request.POST.get("reason", "")
+    data = {key.removeprefix(DATA_PREFIX): value for key, value in request.POST.items()
+            if key.startswith(DATA_PREFIX)}
     try:
-        services.fire(project, name, request.user, reason=reason, ip_address=client_ip(request))
+        services.fire(project, name, request.user, reason=reason, data=data,
+                      ip_address=client_ip(request))
     except services.NotPermitted as error:
         refuse(error)
     except services.ServiceError as error:
         messages.error(request, error.message)
-        project = visible_project(request, pk)
-        return _render_detail(request, project, status=error.status,
-                              typed={"action": name, "reason": reason})
+        _keep_typed(request, pk, {"action": name, "reason": reason, "data": data,
+                                  "errors": getattr(error, "fields", {})})
+        return redirect(f"{project.get_absolute_url()}#action-{name}")
     messages.success(request, _("已完成：%(action)s") % {"action": lifecycle.label(name)})
     return redirect("project-detail", pk=pk)
 
@@ -140,55 +153,32 @@ def project_transition(request, pk, name):
 @login_required
 @require_POST
 def consultants(request, pk):
-    """Invite a consultant onto this project, or take the invitation back."""
+    """Invite a consultant known to the portal onto this project, or take it back."""
     project = visible_project(request, pk)
-    username = request.POST.get("username", "").strip()
-    typed = {"action": "consultant", "username": username,
-             "may_submit": request.POST.get("may_submit") == "on"}
-    consultant = User.objects.filter(username=username, is_active=True).first()
+    if not is_applicant(project, request.user):
+        refuse(services.NotPermitted(_("只有申报单位可以邀请专业机构。")))
+    may_submit = request.POST.get("may_submit") == "on"
+    consultant_id = parse_id(request.POST.get("consultant"))
+    consultant = (services.consultants_known().filter(pk=consultant_id).first()
+                  if consultant_id else None)
+    revoking = request.POST.get("action") == "revoke"
+    ip = client_ip(request)
     try:
+        # One message for every refusal: it tells nothing about who exists.
         if consultant is None:
-            raise services.InvalidInput(_("找不到用户名为“%(name)s”的用户。") % {"name": username})
-        if request.POST.get("action") == "revoke":
-            services.revoke_consultant(project, request.user, consultant)
+            raise services.InvalidInput(_("无法处理该邀请，请从列表中选择专业机构用户。"))
+        if revoking:
+            services.revoke_consultant(project, request.user, consultant, ip_address=ip)
             messages.success(request, _("已撤销对%(name)s的邀请。") % {"name": consultant})
         else:
             services.invite_consultant(project, request.user, consultant,
-                                       may_submit=typed["may_submit"])
+                                       may_submit=may_submit, ip_address=ip)
             messages.success(request, _("已邀请%(name)s协助编制方案。") % {"name": consultant})
     except services.NotPermitted as error:
         refuse(error)
-    except services.ServiceError as error:
-        messages.error(request, error.message)
-        return _render_detail(request, project, status=error.status, typed=typed)
-    return redirect("project-detail", pk=pk)
-
-
-@login_required
-@require_POST
-def panel(request, pk):
-    """Assign experts to, or remove them from, the project's review panel."""
-    project = visible_project(request, pk)
-    try:
-        if request.POST.get("action") == "remove":
-            expert_id = request.POST.get("expert", "")
-            expert = get_object_or_404(User, pk=expert_id) if expert_id.isdigit() else None
-            if expert is None:
-                raise services.InvalidInput(_("请选择要移出的专家。"))
-            review_services.remove_expert(project, request.user, expert)
-        else:
-            ids = request.POST.getlist("experts")
-            experts = list(User.objects.filter(pk__in=[i for i in ids if i.isdigit()]))
-            if not experts:
-                if not is_city_officer_or_admin(project, request.user):
-                    raise services.NotPermitted(_("您无权为该项目指派专家。"))
-                raise services.InvalidInput(_("请选择至少一名专家。"))
-            with transaction.atomic():  # all of them or none
-                for expert in experts:
-                    review_services.assign_expert(project, request.user, expert)
-            messages.success(request, _("已指派%(n)s名专家。") % {"n": len(experts)})
-    except services.NotPermitted as error:
-        refuse(error)
-    except services.ServiceError as error:
-        messages.error(request, error.message)
+    except services.ServiceError:
+        messages.error(request, _("无法处理该邀请，请从列表中选择专业机构用户。"))
+        _keep_typed(request, pk, {"action": "consultant", "consultant": consultant_id,
+                                  "may_submit": may_submit})
+        return redirect(f"{project.get_absolute_url()}#consultants")
     return redirect("project-detail", pk=pk)

@@ -1,0 +1,197 @@
+"""What the apps above ``pilots`` add to a project, registered from their AppConfig.ready().
+
+``pilots`` never imports ``reviews``, ``acceptance`` or ``disclosure``; they plug in here:
+
+- the **input** a transition takes (a validator returning cleaned data, and how the
+  history says it in words) and its **effects** (run inside ``fire()``'s transaction,
+  after the state change, before the audit record and the notifications);
+- **events** that are not transitions (their label, and how their data reads);
+- **sections** (cards) of the project page;
+- **demo steps**: what must happen before a transition can fire (forming a panel) and
+  the input a demo or a test gives it, so ``seed_demo`` and the lifecycle matrix extend
+  per app instead of being edited in ``pilots``.
+
+Conditions on transitions (questions about the world, no input) stay in conditions.py.
+"""
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .errors import InvalidInput
+
+# --- Transition input and effects -------------------------------------------------------
+
+@dataclass(frozen=True)
+class TransitionInput:
+    """``clean(project, data, actor) -> dict`` returns the cleaned data (JSON-safe) or raises
+    ``InvalidInput(message, fields={...})``; ``describe(data) -> list[str]`` says it in
+    words for the history; ``fields`` are the page's form fields: (name, label, widget
+    kind, required, help) tuples, posted as ``data.<name>``."""
+
+    clean: Callable
+    describe: Callable = lambda data: []
+    fields: tuple = ()
+
+
+_inputs: dict[str, TransitionInput] = {}
+_effects: dict[str, list[Callable]] = defaultdict(list)
+
+
+def register_input(name: str, *, describe=None, fields=()):
+    """Decorator: ``clean`` validates the data transition ``name`` carries."""
+
+    def decorator(clean):
+        _inputs[name] = TransitionInput(clean, describe or (lambda data: []), tuple(fields))
+        return clean
+
+    return decorator
+
+
+def register_effect(name: str):
+    """Decorator: ``effect(project, actor, data)`` runs when ``name`` is fired."""
+
+    def decorator(effect):
+        if effect not in _effects[name]:
+            _effects[name].append(effect)
+        return effect
+
+    return decorator
+
+
+def unregister_effect(name: str, effect) -> None:
+    if effect in _effects[name]:
+        _effects[name].remove(effect)
+
+
+def transition_input(name: str) -> TransitionInput | None:
+    return _inputs.get(name)
+
+
+def clean_input(name: str, project, data, actor) -> dict:
+    """The cleaned data of ``name``; a transition that declares no input takes none."""
+    data = data or {}
+    if not isinstance(data, dict):
+        raise InvalidInput(_("数据格式无效。"), fields={"data": [_("应为对象(键值对)。")]})
+    declared = _inputs.get(name)
+    if declared is None:
+        if data:
+            raise InvalidInput(_("该操作不接受附加数据。"),
+                               fields={key: [_("该操作不接受此项数据。")] for key in data})
+        return {}
+    return declared.clean(project, data, actor)
+
+
+def run_effects(name: str, project, actor, data) -> None:
+    for effect in _effects[name]:
+        effect(project, actor, data)
+
+
+# --- Events ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EventKind:
+    label: str
+    describe: Callable = lambda data: []
+
+
+_events: dict[str, EventKind] = {}
+
+
+def register_event(kind: str, label, describe=None) -> None:
+    """Declare an event kind (e.g. ``panel_member_added``) with its label."""
+    _events[kind] = EventKind(label, describe or (lambda data: []))
+
+
+def event_kind(kind: str) -> EventKind | None:
+    return _events.get(kind)
+
+
+def describe(kind: str, transition: str, data) -> list[str]:
+    """The data of an audit entry in words, one line a fact."""
+    if not data:
+        return []
+    if kind == "transition":
+        declared = _inputs.get(transition)
+        return [str(line) for line in declared.describe(data)] if declared else []
+    declared = _events.get(kind)
+    return [str(line) for line in declared.describe(data)] if declared else []
+
+
+# --- Sections of the project page ----------------------------------------------------
+
+@dataclass(frozen=True)
+class Section:
+    """A card on the project page: ``context(request, project) -> dict | None`` (None: not
+    shown to this user), rendered with ``template``; lower ``order`` shows first."""
+
+    key: str
+    template: str
+    context: Callable
+    order: int = 100
+
+
+_sections: dict[str, Section] = {}
+
+
+def register_section(key: str, template: str, *, order=100):
+    def decorator(context):
+        _sections[key] = Section(key, template, context, order)
+        return context
+
+    return decorator
+
+
+def sections_for(request, project) -> list[dict]:
+    shown = []
+    for section in sorted(_sections.values(), key=lambda s: (s.order, s.key)):
+        context = section.context(request, project)
+        if context is not None:
+            shown.append({"key": section.key, "template": section.template, "context": context})
+    return shown
+
+
+# --- Demo steps ----------------------------------------------------------------------
+
+@dataclass
+class DemoSteps:
+    """Per transition: what must be done first, and the input to give it."""
+
+    prepare: list = field(default_factory=list)   # prepare(project, actors) -> None
+    sample_input: Callable | None = None          # sample_input(project) -> dict
+
+
+_demo: dict[str, DemoSteps] = defaultdict(DemoSteps)
+
+
+def register_demo_preparation(name: str):
+    """Decorator: ``prepare(project, actors)`` runs before ``name`` in the demo and tests.
+    ``actors`` maps roles to demo users: ``admin``, ``experts`` (a list), ``applicant``…"""
+
+    def decorator(prepare):
+        if prepare not in _demo[name].prepare:
+            _demo[name].prepare.append(prepare)
+        return prepare
+
+    return decorator
+
+
+def register_demo_input(name: str):
+    """Decorator: ``sample_input(project) -> dict`` is the input the demo gives ``name``."""
+
+    def decorator(sample_input):
+        _demo[name].sample_input = sample_input
+        return sample_input
+
+    return decorator
+
+
+def prepare_for(name: str, project, actors) -> None:
+    for prepare in _demo[name].prepare:
+        prepare(project, actors)
+
+
+def demo_input(name: str, project) -> dict:
+    sample = _demo[name].sample_input
+    return sample(project) if sample else {}
