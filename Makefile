@@ -48,7 +48,7 @@ help: ## List the targets
 	@echo "  sysdeps-test  same as sysdeps, plus chromium for the browser tests"
 	@echo "  venv          create $(VENV) and pip install -r requirements.txt (redone when it changes)"
 	@echo "  run           migrate, seed demo data, then runserver on http://127.0.0.1:8000/"
-	@echo "  test          run the test suite (pytest -n 2)"
+	@echo "  test          check the import contracts (lint-imports), then the test suite (pytest -n 2)"
 	@echo "  messages      makemessages (zh_Hans, en) + compilemessages"
 	@echo "  lint          ruff check ."
 	@echo "  bench         time the list pages with many projects (bench/list_pages.py)"
@@ -85,6 +85,7 @@ run: sysdeps venv
 # code is printed on the last line.
 test: sysdeps-test venv
 	@rc=0; \
+	$(VENV)/bin/lint-imports || rc=$$?; \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n 2 -p no:cacheprovider || rc=$$?; \
 	echo "pytest exit code: $$rc"; \
 	exit $$rc

@@ -133,7 +133,8 @@ def test_the_admin_lists_every_entry(entry, client, root):
 
     assert response.status_code == 200
     assert response.context["cl"].result_count == AuditEntry.objects.count()
-    assert response.context["cl"].result_count == 94  # 93 from the demo walks + the submit above
+    # 93 transitions and 36 panel members added in the demo walks, and the submit above
+    assert response.context["cl"].result_count == 130
     assert f"/admin/pilots/auditentry/{entry.pk}/change/" in response.content.decode()
 
 
@@ -210,8 +211,10 @@ def test_the_history_endpoint_lists_entries_oldest_first(demo, api):
         ("county_forward", "county_review", "city_review", "jinchengjiang_ecology",
          COUNTY_FORWARD_REASON),
     ]
-    assert set(response.json()[0]) == {"id", "transition", "source", "target", "actor",
-                                       "reason", "ip_address", "created_at"}
+    assert set(response.json()[0]) == {"id", "kind", "transition", "label", "source",
+                                       "target", "actor", "reason", "data", "data_text",
+                                       "ip_address", "created_at"}
+    assert [e["kind"] for e in response.json()] == ["transition", "transition"]
     assert [e["ip_address"] for e in response.json()] == ["127.0.0.1", "127.0.0.1"]
     assert response.json()[0]["id"] < response.json()[1]["id"]
     assert response.json()[0]["created_at"] <= response.json()[1]["created_at"]

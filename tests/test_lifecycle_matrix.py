@@ -6,7 +6,7 @@ given county and category, which demo users may fire each transition.
 import pytest
 from django.db import transaction
 
-from pilots import lifecycle, services
+from pilots import lifecycle, registry, services
 from pilots.choices import State
 from pilots.models import AuditEntry, Project
 from pilots.selectors import projects_visible_to
@@ -89,12 +89,14 @@ def test_the_matrix_covers_every_transition_of_the_domain():
 
 
 def _project_for(demo, name):
+    """A project where ``name`` may fire, made ready by what each app registered for the
+    demo (the reviews app forms a panel before start_expert_review)."""
     source = MATRIX[name][0]
     project = demo.project_in(source)
-    if name == "start_expert_review":
-        eco_admin = demo.user("eco_admin")
-        for expert in ("expert4", "expert5", "expert6"):
-            assign_expert(project, eco_admin, demo.user(expert))
+    registry.prepare_for(name, project, {
+        "admin": demo.user("eco_admin"),
+        "experts": [demo.user(u) for u in ("expert4", "expert5", "expert6")],
+    })
     return project
 
 
@@ -103,10 +105,14 @@ def _snapshot(project):
     return (project.state, project.code, project.audit_entries.count(), project.versions.count())
 
 
-def _post(api, user, project, name, reason):
+def _post(api, user, project, name, reason, data=None):
     api.force_authenticate(user)
-    return api.post(f"/api/projects/{project.pk}/transitions/{name}/",
-                    {"reason": reason}, format="json")
+    body = {"reason": reason}
+    if data is None:
+        data = registry.demo_input(name, project)
+    if data:
+        body["data"] = data
+    return api.post(f"/api/projects/{project.pk}/transitions/{name}/", body, format="json")
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
@@ -140,8 +146,8 @@ def test_transition_through_the_api(demo, api, name):
             assert response.json()["state"] == TARGETS[name]
             entry = AuditEntry.objects.filter(project=project).order_by("-pk").first()
             assert (entry.transition, entry.source, entry.target, entry.actor.username,
-                    entry.reason) == (name, source, TARGETS[name], username,
-                                      reason)
+                    entry.reason, entry.data) == (name, source, TARGETS[name], username,
+                                                  reason, registry.demo_input(name, project))
             assert entry.ip_address == "127.0.0.1"
             transaction.set_rollback(True)
     assert _snapshot(project) == before
@@ -184,12 +190,13 @@ def test_transition_through_the_service_layer(demo, name):
             services.fire(project, name, demo.user(sorted(allowed)[0]), reason="")
     assert _snapshot(project) == before
 
-    fired = services.fire(project, name, demo.user(sorted(allowed)[0]), reason="理由")
+    data = registry.demo_input(name, project)
+    fired = services.fire(project, name, demo.user(sorted(allowed)[0]), reason="理由", data=data)
     assert fired.state == TARGETS[name]
     assert Project.objects.get(pk=project.pk).state == TARGETS[name]
 
     with pytest.raises(services.NotAllowedNow):
-        services.fire(project, name, demo.user(sorted(allowed)[0]), reason="理由")
+        services.fire(project, name, demo.user(sorted(allowed)[0]), reason="理由", data=data)
 
 
 def test_the_scheduler_may_start_a_recheck_but_no_one_else_outside_the_table(demo):

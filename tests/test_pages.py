@@ -237,12 +237,20 @@ def test_a_form_without_the_required_reason_changes_nothing(demo, client):
     response = client.post(f"/projects/{project.pk}/transitions/county_forward/",
                            {"reason": " "}, follow=True)
 
-    # The page comes back as it was, with the message and what was typed.
-    assert response.status_code == 400
-    assert response.redirect_chain == []
+    # Back on the project page (a reload does not post again), with the message, the
+    # message next to the box and what was typed.
+    assert response.redirect_chain == [(f"/projects/{project.pk}/#action-county_forward", 302)]
+    assert response.status_code == 200
     assert _messages(response) == ["执行「审核通过并上报」必须填写理由或意见。"]
-    assert '<textarea id="reason-county_forward" name="reason" rows="3" required> </textarea>' in response.content.decode()
+    html = response.content.decode()
+    assert ('<textarea id="reason-county_forward" name="reason" rows="3" maxlength="2000" '
+            'required aria-invalid="true"> </textarea>') in html
+    assert '<p class="field-error">执行「审核通过并上报」必须填写理由或意见。</p>' in html
     assert _snapshot(project) == before
+    # Shown once: the next visit has a clean form.
+    again = client.get(f"/projects/{project.pk}/").content.decode()
+    assert ('<textarea id="reason-county_forward" name="reason" rows="3" maxlength="2000" '
+            'required></textarea>') in again
 
 
 def test_the_applicant_may_not_post_the_county_forward(demo, client):
