@@ -1,6 +1,8 @@
 """Admin for reference data, organisations, people, batches; projects are read-only here."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -10,46 +12,85 @@ from .models import (
     Category,
     County,
     Department,
+    EligibilityCondition,
     Indicator,
+    KeyPark,
+    Notification,
     Organisation,
     PlanVersion,
     Project,
     RoleGrant,
     User,
 )
+from .outbox import resend
 from .selectors import projects_visible_to
 
 
 @admin.register(County)
 class CountyAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "order"]
-    search_fields = ["name", "code"]
+    list_display = ["name", "name_en", "code", "order"]
+    search_fields = ["name", "name_en", "code"]
 
 
 @admin.register(Body)
 class BodyAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "is_ecology", "order"]
+    list_display = ["name", "name_en", "code", "is_ecology", "order"]
 
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "body", "county"]
+    list_display = ["name", "name_en", "body", "county"]
     list_filter = ["body", "county"]
     list_select_related = ["body", "county"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_en"]
 
 
 class IndicatorInline(admin.TabularInline):
     model = Indicator
     extra = 0
+    fields = ["code", "name", "name_en", "kind", "unit", "unit_en", "denominator",
+              "alternative_group", "order"]
+
+
+class EligibilityConditionInline(admin.TabularInline):
+    model = EligibilityCondition
+    extra = 0
+    can_delete = False
+    fields = ["code", "text", "text_en", "required", "is_active", "order"]
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "is_open", "order"]
+    list_display = ["name", "name_en", "code", "is_open", "recheck_interval_days", "order"]
     list_filter = ["is_open", "lead_bodies"]
     filter_horizontal = ["lead_bodies"]
-    inlines = [IndicatorInline]
+    inlines = [IndicatorInline, EligibilityConditionInline]
+
+
+@admin.register(KeyPark)
+class KeyParkAdmin(admin.ModelAdmin):
+    """The key industrial park list; a park leaves it by being taken off, never deleted."""
+
+    list_display = ["name", "name_en", "level", "county", "is_listed", "order"]
+    list_filter = ["is_listed", "level", "county"]
+    list_select_related = ["county"]
+    search_fields = ["name", "name_en"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EligibilityCondition)
+class EligibilityConditionAdmin(admin.ModelAdmin):
+    """Selection conditions; one no longer asked for is deactivated, never deleted."""
+
+    list_display = ["text", "category", "required", "is_active", "order"]
+    list_filter = ["category", "required", "is_active"]
+    list_select_related = ["category"]
+    search_fields = ["text", "text_en"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organisation)
@@ -80,7 +121,8 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Batch)
 class BatchAdmin(admin.ModelAdmin):
-    list_display = ["name", "year", "opens_on", "closes_on"]
+    list_display = ["name", "year", "opens_on", "closes_on", "publicity_days",
+                    "expert_panel_min_size"]
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -156,3 +198,35 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The outbox as an administrator sees it: which emails went out, which wait, which
+    failed (and why); failed ones can be sent again once the cause is fixed."""
+
+    list_display = ["created_at", "recipient", "title", "email_status", "email_attempts",
+                    "email_next_try_at", "emailed_at"]
+    list_filter = ["email_status"]
+    list_select_related = ["recipient"]
+    search_fields = ["title", "recipient__username", "recipient__email"]
+    readonly_fields = ["recipient", "project", "title", "body", "created_at", "read_at",
+                       "email_status", "email_attempts", "email_next_try_at",
+                       "email_claimed_at", "emailed_at", "email_error"]
+    actions = ["resend_email"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(Q(project__in=projects_visible_to(request.user))
+                               | Q(recipient=request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("重新发送"), permissions=["change"])
+    def resend_email(self, request, queryset):
+        count = resend(queryset)
+        self.message_user(request, gettext("已将 %(count)d 封发送失败的邮件重新排入发送队列。")
+                          % {"count": count})

@@ -1,5 +1,5 @@
 """Template context every page needs: the unread notification count and the menu (one query each)."""
-from .rules import may_view_county_summary
+from .rules import may_manage_programme, may_view_county_summary
 from .services import may_create_project
 
 
@@ -12,6 +12,7 @@ def portal(request):
         "menu": {
             "create_project": may_create_project(user),
             "county_summary": may_view_county_summary(user),
+            "programme": may_manage_programme(user),
             "admin": user.is_staff,
         },
     }
