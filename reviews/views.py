@@ -41,6 +41,8 @@ def panel_section(request, project):
 def panel(request, pk):
     """Assign experts to, or remove one from, the project's review panel."""
     project = visible_project(request, pk)
+    if not services.may_manage_panel(project, request.user):
+        refuse(NotPermitted(_("您无权为该项目指派专家。")))
     ip = client_ip(request)
     try:
         if request.POST.get("action") == "remove":

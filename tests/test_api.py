@@ -124,16 +124,19 @@ def test_the_ecology_admin_filters_the_list(demo, api, param, value, orm):
     assert [r["id"] for r in body["results"]] == expected[:20]
 
 
-def test_filters_combine_and_an_unknown_value_gives_an_empty_list(demo, api):
+def test_filters_combine_and_an_unknown_state_is_refused(demo, api):
     api.force_authenticate(demo.user("eco_admin"))
 
     both = api.get("/api/projects/", {"category": "campus", "county": "yizhou"}).json()
-    nothing = api.get("/api/projects/", {"state": "flying"}).json()
+    unknown = api.get("/api/projects/", {"state": "flying"})
+    nothing = api.get("/api/projects/", {"county": "atlantis"}).json()
 
     assert [r["id"] for r in both["results"]] == list(
         Project.objects.filter(category__code="campus", county__code="yizhou")
         .order_by("pk").values_list("pk", flat=True))
     assert both["count"] == 2
+    # The schema lists the states: any other is a mistake the caller is told about.
+    assert (unknown.status_code, unknown.json()) == (400, {"state": ["未知的状态：flying"]})
     assert nothing == {"count": 0, "next": None, "previous": None, "results": []}
 
 

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from pilots import services
 from pilots.choices import State
-from pilots.models import Notification, User
+from pilots.models import Notification
 from pilots.selectors import waiting_for
+from reviews.models import ExpertAssignment
 from tests import factories
 
 
@@ -134,16 +135,31 @@ def test_city_officer_assigns_a_panel_and_passes_to_expert_review(demo, client):
     project = demo.project_in(State.CITY_REVIEW)
     client.force_login(demo.user("city_ecology"))
     experts = [demo.user(f"expert{i}") for i in (4, 5, 6)]
+    deadline = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
 
     client.post(f"/projects/{project.pk}/panel/", {"experts": [e.pk for e in experts]})
     page = client.get(f"/projects/{project.pk}/").content.decode()
     assert 'data-action="start_expert_review"' in page
-    client.post(f"/projects/{project.pk}/transitions/start_expert_review/")
+    assert 'name="data.scoring_deadline"' in page
+    client.post(f"/projects/{project.pk}/transitions/start_expert_review/",
+                {"data.scoring_deadline": deadline, "reason": ""})
 
     project.refresh_from_db()
     assert project.state == State.EXPERT_REVIEW
-    assert sorted(e.username for e in User.objects.filter(expert_assignments__project=project)) == [
-        "expert4", "expert5", "expert6"]
+    assignments = ExpertAssignment.objects.filter(project=project).order_by("expert__username")
+    assert [(a.expert.username, a.scoring_deadline.isoformat()) for a in assignments] == [
+        ("expert4", deadline), ("expert5", deadline), ("expert6", deadline)]
+    # Each expert was told, and the trail has the three members and the deadline in words.
+    for expert in experts:
+        assert list(Notification.objects.filter(recipient=expert, project=project)
+                    .values_list("title", flat=True)) == [f"您被指派为「{project.name}」的评审专家"]
+    trail = [(e.kind, e.label, e.data_lines) for e in project.audit_entries.order_by("pk")][-4:]
+    assert trail == [
+        ("panel_member_added", "指派评审专家", [f"专家：{experts[0]}"]),
+        ("panel_member_added", "指派评审专家", [f"专家：{experts[1]}"]),
+        ("panel_member_added", "指派评审专家", [f"专家：{experts[2]}"]),
+        ("transition", "提交专家评审", [f"评分截止日期：{deadline}"]),
+    ]
     client.force_login(experts[0])
     assert client.get(f"/projects/{project.pk}/").status_code == 200
 
@@ -152,16 +168,26 @@ def test_an_applicant_invites_and_uninvites_a_consultant(demo, client):
     project = demo.draft("app_campus_yizhou")
     consultant = demo.user("consultant1")
     client.force_login(demo.user("app_campus_yizhou"))
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    # Picked from the consultancies the portal knows, not typed.
+    assert f'<option value="{consultant.pk}">广西绿源低碳技术咨询有限公司 · {consultant}</option>' in page
 
-    client.post(f"/projects/{project.pk}/consultants/", {"username": "consultant1"})
+    client.post(f"/projects/{project.pk}/consultants/", {"consultant": str(consultant.pk)})
+    assert list(Notification.objects.filter(recipient=consultant, project=project)
+                .values_list("title", flat=True)) == [f"「{project.name}」邀请您协助编制创建方案"]
     client.force_login(consultant)
     assert client.get(f"/projects/{project.pk}/").status_code == 200
     assert client.post(f"/projects/{project.pk}/transitions/submit/").status_code == 403
 
     client.force_login(demo.user("app_campus_yizhou"))
-    client.post(f"/projects/{project.pk}/consultants/", {"username": "consultant1", "action": "revoke"})
+    client.post(f"/projects/{project.pk}/consultants/",
+                {"consultant": str(consultant.pk), "action": "revoke"})
     client.force_login(consultant)
     assert client.get(f"/projects/{project.pk}/").status_code == 404
+    assert [(e.kind, e.data_lines) for e in project.audit_entries.order_by("pk")] == [
+        ("consultant_invited", [f"专业机构用户：{consultant.signature}"]),
+        ("consultant_removed", [f"专业机构用户：{consultant.signature}"]),
+    ]
 
 
 def test_only_the_applicant_may_invite(demo, client):
@@ -188,25 +214,34 @@ def test_an_action_that_came_too_late_says_so(demo, client):
     services.fire(project, "county_forward", demo.user("jinchengjiang_ndrc"), reason="同意。")
 
     response = client.post(f"/projects/{project.pk}/transitions/county_return/",
-                           {"reason": "请补充材料。"})
+                           {"reason": "请补充材料。"}, follow=True)
 
-    assert response.status_code == 409
+    # Back on the project page, where a reload does not post again.
+    assert response.redirect_chain == [(f"/projects/{project.pk}/#action-county_return", 302)]
     assert ("项目当前状态为「市级审核」，不能执行「退回修改」。可能已有其他人处理了该项目，请刷新页面。"
             in response.content.decode())
 
 
-def test_an_unknown_consultant_keeps_the_typed_username(demo, client):
+@pytest.mark.parametrize("consultant", ["999999", "abc", "²", "expert1", "inactive"])
+def test_a_refused_invitation_tells_nothing_about_who_exists(demo, client, consultant):
     project = demo.draft("app_campus_yizhou")
     client.force_login(demo.user("app_campus_yizhou"))
+    if consultant == "expert1":
+        consultant = str(demo.user("expert1").pk)
+    elif consultant == "inactive":
+        gone = demo.user("consultant1")
+        gone.is_active = False
+        gone.save(update_fields=["is_active"])
+        consultant = str(gone.pk)
 
     response = client.post(f"/projects/{project.pk}/consultants/",
-                           {"username": "nobody_here", "may_submit": "on"})
+                           {"consultant": consultant, "may_submit": "on"}, follow=True)
 
     page = response.content.decode()
-    assert response.status_code == 400
-    assert "找不到用户名为“nobody_here”的用户。" in page
-    assert 'name="username" required value="nobody_here"' in page
+    assert response.status_code == 200
+    assert page.count("无法处理该邀请，请从列表中选择专业机构用户。") == 1
     assert 'name="may_submit" checked' in page
+    assert project.audit_entries.count() == 0
 
 
 @pytest.mark.parametrize("count", [1, 3])

@@ -1,7 +1,10 @@
 """The daily recheck task, run by a real Celery worker over the configured broker."""
+import datetime
+
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.utils import timezone
 
 from acceptance.tasks import start_due_rechecks
 from hechi_nzc.celery import app
@@ -25,8 +28,11 @@ def worker(settings):
 
 
 def test_due_rechecks_start_in_the_worker(demo, worker, settings):
-    settings.RECHECK_INTERVAL_DAYS = 0  # every titled pilot is due now
     titled = demo.project_in(State.TITLED)
+    # Titled one day longer ago than its category's recheck interval: due now.
+    days = titled.category.recheck_interval_days + 1
+    Project.objects.filter(pk=titled.pk).update(
+        state_entered_at=timezone.now() - datetime.timedelta(days=days))
 
     result = start_due_rechecks.delay()
 
@@ -39,7 +45,10 @@ def test_due_rechecks_start_in_the_worker(demo, worker, settings):
 
 
 def test_nothing_is_due_before_the_interval(demo, worker, settings):
-    settings.RECHECK_INTERVAL_DAYS = 730
+    titled = demo.project_in(State.TITLED)
+    days = titled.category.recheck_interval_days - 1
+    Project.objects.filter(pk=titled.pk).update(
+        state_entered_at=timezone.now() - datetime.timedelta(days=days))
 
     assert start_due_rechecks.delay().get(timeout=30) == []
     assert Project.objects.filter(state=State.TITLED).count() == 1

@@ -349,7 +349,7 @@ def test_a_consultant_allowed_to_submit_may_submit(demo, api):
     assert response.json()["state"] == State.COUNTY_REVIEW
     version = PlanVersion.objects.get(project=project)
     assert (version.number, version.created_by) == (1, consultant)
-    entry = project.audit_entries.get()
+    entry = project.audit_entries.get(kind="transition")
     assert (entry.transition, entry.actor) == ("submit", consultant)
 
 
