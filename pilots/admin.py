@@ -181,9 +181,10 @@ class ProjectAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     """The audit trail can be searched here but never written."""
 
-    list_display = ["created_at", "project", "transition", "source", "target", "actor",
+    list_display = ["created_at", "project", "kind", "transition", "source", "target", "actor",
                     "ip_address"]
-    list_filter = ["transition", "target"]
+    list_filter = ["kind", "transition", "target"]
+    ordering = ["-created_at", "-pk"]  # the newest first
     list_select_related = ["project", "actor"]
     search_fields = ["project__code", "project__name", "actor__username"]
 
