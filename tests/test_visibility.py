@@ -121,13 +121,18 @@ def test_an_expert_sees_nothing_until_assigned_then_exactly_the_assigned_project
     assert ids(projects_visible_to(expert)) == {second.pk}
 
 
-def test_a_demo_panel_expert_sees_exactly_the_projects_it_sits_on(demo):
-    # expert1..3 form the panel of every demo project that reached expert review.
-    want = set(Project.objects.filter(expert_assignments__expert__username="expert1")
-               .values_list("pk", flat=True))
+def test_a_demo_panel_expert_sees_the_project_it_reviews_and_nothing_it_never_sat_on(demo):
+    # expert1..3 form the panel of every demo project that reached expert review. Whether
+    # an expert still sees a project after its panel closed is the expert review's rule
+    # (grants end with the panel): this test does not pin it.
+    sat_on = set(Project.objects.filter(expert_assignments__expert__username="expert1")
+                 .values_list("pk", flat=True))
+    reviewing = set(Project.objects.filter(expert_assignments__expert__username="expert1",
+                                           state=State.EXPERT_REVIEW).values_list("pk", flat=True))
 
-    assert ids(projects_visible_to(demo.user("expert1"))) == want
-    assert len(want) == 12
+    visible = ids(projects_visible_to(demo.user("expert1")))
+    assert len(reviewing) == 1
+    assert reviewing <= visible <= sat_on
 
 
 def test_anonymous_sees_nothing(demo):
@@ -179,8 +184,9 @@ def _api_ids(api):
     return seen
 
 
+# (An expert's count is left out: how long its grants last is the expert review's rule.)
 API_COUNTS = {"app_campus_yizhou": 2, "yizhou_education": 1, "city_ecology": 7, "eco_admin": 26,
-              "expert1": 12}
+              "expert1": None}
 
 
 @pytest.mark.parametrize("username", sorted(API_COUNTS))
@@ -192,7 +198,8 @@ def test_the_api_list_answers_what_the_selector_answers(demo, api, username):
 
     assert response.status_code == 200
     assert response.json()["count"] == projects_visible_to(user).count()
-    assert response.json()["count"] == API_COUNTS[username]
+    if API_COUNTS[username] is not None:
+        assert response.json()["count"] == API_COUNTS[username]
     assert sorted(_api_ids(api)) == sorted(ids(projects_visible_to(user)))
 
 
