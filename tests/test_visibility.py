@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from pilots import services
-from pilots.choices import Role
+from pilots.choices import Role, State
 from pilots.models import Project, User
 from pilots.selectors import projects_visible_to
 from reviews.services import assign_expert, remove_expert
