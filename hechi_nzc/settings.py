@@ -3,13 +3,12 @@
 DJANGO_ENV=production switches on the deployment checks: a real secret key is
 required and cookies, HSTS and SSL redirects are on.
 """
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_int_list, env_list, env_networks, env_range, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,7 +56,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost, so their responses still get the headers of the middleware above.
+    "hechi_nzc.middleware.PortalErrorPagesMiddleware",
+    "hechi_nzc.middleware.RefuseControlCharactersMiddleware",
 ]
+# The portal's 403 page, in Chinese, for a form sent from a page that is too old.
+CSRF_FAILURE_VIEW = "hechi_nzc.errors.csrf_failure"
 
 if PRODUCTION:  # runserver serves static files itself in development
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
@@ -147,6 +151,16 @@ EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "河池市近零碳排放区试点管理平台 <noreply@localhost>")
+# The outbox (pilots.outbox): a notification's email is tried up to EMAIL_MAX_ATTEMPTS
+# times, waiting EMAIL_RETRY_MINUTES after each failure (the last step repeats), then
+# marked failed for an administrator to resend. One left "sending" longer than
+# EMAIL_SENDING_TIMEOUT_MINUTES (its worker died) is marked failed, never resent blindly.
+EMAIL_MAX_ATTEMPTS = env_int("HECHI_EMAIL_MAX_ATTEMPTS", 5)
+EMAIL_RETRY_MINUTES = env_int_list("HECHI_EMAIL_RETRY_MINUTES", [1, 5, 15, 60])
+EMAIL_SENDING_TIMEOUT_MINUTES = env_int("HECHI_EMAIL_SENDING_TIMEOUT_MINUTES", 15)
+if EMAIL_MAX_ATTEMPTS < 1 or not EMAIL_RETRY_MINUTES:
+    raise ValueError("HECHI_EMAIL_MAX_ATTEMPTS must be at least 1 and "
+                     "HECHI_EMAIL_RETRY_MINUTES must not be empty.")
 
 # --- Celery -----------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
@@ -155,12 +169,15 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic tasks are rows (django-celery-beat), created by data migrations so that an
+# edit in the admin survives a restart of beat: pilots 0008, acceptance 0001.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE = {
-    "start-due-rechecks": {
-        "task": "acceptance.tasks.start_due_rechecks",
-        "schedule": timedelta(days=1),
-    },
+# A request that queues a task must not wait for a broker that is down: one connection
+# attempt with a short timeout; what could not be queued waits for the outbox's sweep.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("HECHI_BROKER_TIMEOUT_SECONDS", 2)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
 }
 
 # --- API --------------------------------------------------------------------
@@ -174,6 +191,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "hechi_nzc.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "河池市近零碳排放区试点管理平台 API",
@@ -188,12 +206,33 @@ SPECTACULAR_SETTINGS = {
 
 # --- The programme ----------------------------------------------------------
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "hechi-demo-2024")
-# How many experts a panel needs before expert review can start.
-EXPERT_PANEL_MIN_SIZE = env_int("HECHI_EXPERT_PANEL_MIN_SIZE", 3)
+# The panel size, the publicity period (per batch) and the recheck interval (per category)
+# are data the ecology admin edits on the programme settings pages, not settings.
 # Days a project may wait in someone's queue before it shows as overdue.
 QUEUE_OVERDUE_DAYS = env_int("HECHI_QUEUE_OVERDUE_DAYS", 15)
-# Days between a title (or its last recheck) and the next recheck.
-RECHECK_INTERVAL_DAYS = env_int("HECHI_RECHECK_INTERVAL_DAYS", 365 * 2)
+# The plausible size of a pilot, per category ("*": any other), checked when a plan is
+# submitted: (least, most) area in km², population, floor area in m². Each pair may be set
+# as HECHI_PLAN_BOUNDS_<CATEGORY>_<MEASURE>="low,high", e.g. HECHI_PLAN_BOUNDS_CAMPUS_POPULATION
+# (<CATEGORY> DEFAULT for "*").
+_PLAN_BOUNDS_DEFAULTS = {
+    "region": {"area_km2": ("0.5", "3000"), "population": ("1000", "1000000")},
+    "park": {"area_km2": ("0.1", "200")},
+    "community": {"area_km2": ("0.01", "20"), "population": ("200", "200000")},
+    "campus": {"area_km2": ("0.005", "10"), "population": ("100", "100000")},
+    "commercial": {"area_km2": ("0.0005", "5"), "population": ("10", "500000"),
+                   "floor_area": ("1000", "3000000")},
+    "*": {"area_km2": ("0.0005", "3000"), "population": ("10", "2000000"),
+          "floor_area": ("100", "5000000")},
+}
+PLAN_BOUNDS = {
+    category: {
+        measure: env_range(
+            f"HECHI_PLAN_BOUNDS_{'DEFAULT' if category == '*' else category.upper()}_{measure.upper()}",
+            pair)
+        for measure, pair in measures.items()
+    }
+    for category, measures in _PLAN_BOUNDS_DEFAULTS.items()
+}
 
 # --- Deployment -------------------------------------------------------------
 if PRODUCTION:
@@ -219,3 +258,6 @@ LOGGING = {
 
 # Trust X-Forwarded-For for the audit trail's client IP only behind our own proxy.
 USE_X_FORWARDED_FOR = env_bool("DJANGO_USE_X_FORWARDED_FOR", PRODUCTION)
+# The proxies (addresses or networks) whose X-Forwarded-For hop is believed: the client
+# is the nearest address in the chain that is not one of them (pilots.net.client_ip).
+TRUSTED_PROXIES = env_networks("HECHI_TRUSTED_PROXIES", ["127.0.0.1", "::1"])

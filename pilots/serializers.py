@@ -1,4 +1,5 @@
 """API representations of projects and their audit trail."""
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -35,9 +36,10 @@ class ProjectDetailSerializer(ProjectSerializer):
 
 
 class TransitionRequestSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True,
-                                   max_length=REASON_MAX_LENGTH,
-                                   help_text="理由或意见(退回、不予入选等操作必填)，最多2000字")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=REASON_MAX_LENGTH,
+        error_messages={"max_length": _("理由或意见最多2000字。")},
+        help_text="理由或意见(退回、不予入选等操作必填)，最多2000字")
     data = serializers.DictField(required=False, help_text=(
         "该操作携带的数据，如 start_expert_review 的 {\"scoring_deadline\": \"2026-12-31\"}；"
         "不携带数据的操作须省略或为空对象"))

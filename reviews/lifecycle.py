@@ -41,7 +41,10 @@ def clean_start_expert_review(project, data, actor) -> dict:
                            fields={key: [_("该操作不接受此项数据。")] for key in sorted(unknown)})
     raw = data.get("scoring_deadline")
     message = None
-    deadline = parse_date(raw) if isinstance(raw, str) and raw.strip() else None
+    try:
+        deadline = parse_date(raw.strip()) if isinstance(raw, str) and raw.strip() else None
+    except ValueError:  # well formed but no such day, e.g. 2026-13-45
+        deadline = None
     today = timezone.localdate()
     if not raw:
         message = _("请填写评分截止日期。")
