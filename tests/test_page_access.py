@@ -56,14 +56,19 @@ def test_a_project_that_does_not_exist_is_not_found(demo, client, path):
     assert client.get(path).status_code == 404
 
 
-@pytest.mark.parametrize("data", [{"action": "remove", "expert": "abc"}, {"experts": ["x"]},
-                                  {"action": "remove"}])
+@pytest.mark.parametrize("data", [
+    {"action": "remove", "expert": "abc"}, {"experts": ["x"]}, {"action": "remove"},
+    # "²".isdigit() is true but int("²") raises: ids are parsed strictly.
+    {"experts": ["²"]}, {"action": "remove", "expert": "²"}, {"experts": ["１"]},
+    {"experts": ["99999999999999999999999"]},
+])
 def test_malformed_panel_posts_get_a_message_not_an_error(demo, client, data):
     project = demo.project_in(State.CITY_REVIEW)
     client.force_login(demo.user("eco_admin"))
     response = client.post(f"/projects/{project.pk}/panel/", data, follow=True)
     assert response.status_code == 200
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert project.expert_assignments.count() == 0
 
 
 def test_a_panel_is_assigned_whole_or_not_at_all(demo, client):
