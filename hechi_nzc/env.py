@@ -1,5 +1,7 @@
 """Small, strict readers for settings that come from the environment."""
+import ipaddress
 import os
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -43,3 +45,38 @@ def env_list(name, default=()):
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name, default=()):
+    """A comma-separated list of IP addresses or networks (``10.0.0.0/8``), as networks."""
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.0/8)."
+            ) from None
+    return networks
+
+
+def env_range(name, default):
+    """Two numbers "low,high" (low < high) as Decimals; ``default`` is such a pair."""
+    items = env_list(name, [str(v) for v in default])
+    try:
+        low, high = (Decimal(item) for item in items)
+    except (ValueError, InvalidOperation):
+        raise ImproperlyConfigured(f"{name}={items!r} is not two numbers low,high.") from None
+    if not (low.is_finite() and high.is_finite() and low < high):
+        raise ImproperlyConfigured(f"{name}={items!r}: low must be below high.")
+    return low, high
+
+
+def env_int_list(name, default=()):
+    """A comma-separated list of whole numbers, e.g. ``1,5,15``."""
+    items = env_list(name, default)
+    try:
+        return [int(item) for item in items]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={','.join(map(str, items))!r} is not a list of whole numbers.") from None

@@ -8,6 +8,9 @@ from rest_framework.routers import DefaultRouter
 
 from pilots.api import ProjectViewSet
 
+from . import errors
+from .views import favicon
+
 router = DefaultRouter()
 router.register("projects", ProjectViewSet, basename="api-project")
 
@@ -22,4 +25,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),
+    path("favicon.ico", favicon, name="favicon"),
 ]
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
