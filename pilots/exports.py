@@ -14,6 +14,10 @@ from .choices import State
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ASCII_FILENAME = "hechi-nzc-summary.xlsx"
 
+# A text starting with one of these is a formula to a spreadsheet program (CSV/formula
+# injection: a project named =HYPERLINK(...) would become a live link).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
 # Widths (in characters) of the project list's columns, in LIST_HEADER order.
 LIST_WIDTHS = (22, 46, 18, 14, 36, 24, 14, 18)
 
@@ -61,6 +65,21 @@ def content_disposition(filename):
             f"filename*=UTF-8''{quote(filename, safe='')}")
 
 
+def append_row(sheet, values):
+    """Append ``values`` to ``sheet``; every text stays text, whatever it starts with.
+
+    openpyxl stores a string starting with "=" as a formula: it is stored as a string
+    instead, and marked with a quote prefix (the leading apostrophe of Excel and
+    LibreOffice) when it looks like one, so editing the cell does not turn it into one.
+    """
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if cell.value.startswith(FORMULA_TRIGGERS):
+                cell.quotePrefix = True
+
+
 def summary_workbook(summary: Summary, project_rows) -> bytes:
     """The .xlsx: sheet 「汇总」 (the summary table) and sheet 「项目清单」 (``project_rows``,
     tuples as made by ``project_row``)."""
@@ -69,10 +88,10 @@ def summary_workbook(summary: Summary, project_rows) -> bytes:
 
     sheet = book.active
     sheet.title = _("汇总")
-    sheet.append([_("试点类别"), *[str(state.label) for state in summary.states], _("合计")])
+    append_row(sheet, [_("试点类别"), *[str(state.label) for state in summary.states], _("合计")])
     for category, counts, row_total in summary.rows:
-        sheet.append([category.label, *counts, row_total])
-    sheet.append([_("合计"), *summary.totals, summary.total])
+        append_row(sheet, [category.label, *counts, row_total])
+    append_row(sheet, [_("合计"), *summary.totals, summary.total])
     for cell in sheet[1]:
         cell.font = bold
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
@@ -84,9 +103,9 @@ def summary_workbook(summary: Summary, project_rows) -> bytes:
     sheet.freeze_panes = "B2"
 
     projects = book.create_sheet(_("项目清单"))
-    projects.append(list(list_header()))
+    append_row(projects, list_header())
     for row in project_rows:
-        projects.append(list(row))
+        append_row(projects, row)
     for cell in projects[1]:
         cell.font = bold
     for i, width in enumerate(LIST_WIDTHS, start=1):
