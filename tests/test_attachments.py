@@ -77,7 +77,7 @@ def test_a_file_over_the_limit_is_refused_with_a_message(demo, client, settings,
 
     response = _upload(client, project, "大文件.pdf", PDF + b"0" * 2000)
 
-    assert "文件大小为2.0\xa0KB，超过了1.0\xa0KB的上限。" in response.content.decode()
+    assert "文件大小为2.0\xa0KB，超过了1\xa0KB的上限。" in response.content.decode()
     assert Attachment.objects.count() == 0
     assert _stored_files(private_root) == []
 
