@@ -1,25 +1,28 @@
-"""The one way to tell people something happened: notify() writes the in-app notification
-and sends the same by email (through Celery, after the transaction commits)."""
+"""The one way to tell people something happened: notify() writes the in-app notification,
+which is also the outbox row of its email (pilots.outbox sends it after commit)."""
+from functools import partial
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import lifecycle
+from . import lifecycle, outbox
 from .choices import Role
-from .models import Notification, User
+from .models import EmailStatus, Notification, User
 
 
 def notify(recipients, *, title, body="", project=None) -> list[Notification]:
+    """Write one notification per active recipient, in the caller's transaction; their
+    emails are queued once it commits (and swept up later if that fails)."""
     recipients = {user.pk: user for user in recipients if user.is_active}
     notifications = Notification.objects.bulk_create(
-        Notification(recipient_id=pk, project=project, title=title, body=body)
-        for pk in recipients
+        Notification(recipient_id=pk, project=project, title=title, body=body,
+                     email_status=outbox.email_status_for(user))
+        for pk, user in recipients.items()
     )
-    ids = [n.pk for n in notifications]
+    ids = [n.pk for n in notifications if n.email_status == EmailStatus.PENDING]
     if ids:
-        from .tasks import send_notification_emails
-
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+        transaction.on_commit(partial(outbox.enqueue, ids))
     return notifications
 
 

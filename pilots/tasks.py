@@ -1,9 +1,16 @@
 """Celery tasks of the pilots app: thin wrappers around services."""
 from celery import shared_task
 
-from . import mail
+from . import outbox
 
 
 @shared_task
 def send_notification_emails(notification_ids: list[int]) -> int:
-    return mail.send_notification_emails(notification_ids)
+    """Deliver these notifications' emails (queued by notify() after commit)."""
+    return outbox.deliver(notification_ids)
+
+
+@shared_task
+def sweep_notification_outbox() -> int:
+    """Deliver every email still due (run by beat, see migration pilots 0008)."""
+    return outbox.sweep()
