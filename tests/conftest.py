@@ -6,7 +6,7 @@ from django.apps import apps
 from django.conf import settings
 
 from pilots.choices import State
-from pilots.models import County, Project, User
+from pilots.models import County, EmailStatus, Notification, Project, User
 
 DEMO_PASSWORD = "test-demo-password"
 
@@ -29,6 +29,9 @@ def ensure_demo_world():
         importlib.import_module("pilots.migrations.0007_reference_english").load(apps, None)
     if not User.objects.filter(username="eco_admin").exists():
         seed(DEMO_PASSWORD)
+        # The demo's made-up history is not news: none of its emails is left to send.
+        Notification.objects.filter(email_status=EmailStatus.PENDING).update(
+            email_status=EmailStatus.NONE)
 
 
 @pytest.fixture(scope="session")
