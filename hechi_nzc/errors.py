@@ -43,7 +43,8 @@ def is_api(request) -> bool:
 def _respond(request, status, template, message, *, detail=None):
     """The page ``template`` with ``message``, or ``{"detail": ...}`` for the API."""
     if is_api(request):
-        return JsonResponse({"detail": str(detail or message)}, status=status)
+        return JsonResponse({"detail": str(detail or message)}, status=status,
+                            json_dumps_params={"ensure_ascii": False})
     body = loader.render_to_string(template, {"message": message}, request)
     return HttpResponse(body, status=status)
 
@@ -80,7 +81,8 @@ def method_not_allowed(request, allowed=()):
 def server_error(request):
     """Rendered without the request, so without context processors or the database."""
     if is_api(request):
-        return JsonResponse({"detail": _("服务器内部错误。")}, status=500)
+        return JsonResponse({"detail": _("服务器内部错误。")}, status=500,
+                            json_dumps_params={"ensure_ascii": False})
     try:
         body = loader.get_template("500.html").render({})
     except Exception:  # noqa: BLE001 - the error page must not fail in turn
