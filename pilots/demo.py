@@ -1,12 +1,24 @@
 """Demo data: the people of DOMAIN §2 and projects standing in every state (idempotent)."""
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from . import plan as plan_rules
 from . import registry, services
-from .choices import OrganisationType, Role, State, Support, TaskField
-from .models import Batch, Category, County, Department, Organisation, Project, RoleGrant, User
+from .choices import IndicatorKind, OrganisationType, Role, State, Support, TaskField
+from .models import (
+    Batch,
+    Category,
+    County,
+    Department,
+    KeyPark,
+    Organisation,
+    Project,
+    RoleGrant,
+    User,
+)
 from .validators import uscc_check_character
 
 DEMO_COUNTIES = {"jinchengjiang": "451202", "yizhou": "451203"}
@@ -79,51 +91,85 @@ def credit_code(county_code: str, category: str, n: int) -> str:
     return first17 + uscc_check_character(first17)
 
 
+# category: (area in km², baseline total emissions in t CO₂, denominators of the baseline
+# year). Intensity baselines are computed from these, so every demo plan adds up.
+DEMO_FIGURES = {
+    "region": ("12.5", "368000", {"population": "46000"}),
+    "park": ("8.6", "920000", {"output_value": "2300000", "value_added": "690000"}),
+    "community": ("0.8", "30000", {"population": "12000"}),
+    "campus": ("0.35", "4320", {"population": "2400"}),
+    "commercial": ("0.12", "8500", {"floor_area": "85000", "population": "3400"}),
+}
+DEMO_OTHER_FIGURES = ("1", "10000", {"population": "5000", "floor_area": "50000",
+                                     "output_value": "100000", "value_added": "30000"})
+FALLING = (Decimal("0.95"), Decimal("0.9"), Decimal("0.85"))  # of the baseline, year by year
+AWARENESS = ("60", ("70", "80", "90"))
+# field, measure, expected result, investment (万元), first and last year from the start
+DEMO_TASKS = [
+    (TaskField.ENERGY, "建设屋顶分布式光伏3兆瓦，推进电能替代。",
+     "年发电约300万千瓦时，替代同量外购电力。", "1500", 0, 1),
+    (TaskField.BUILDINGS, "既有建筑节能改造8万平方米，新建建筑执行绿色建筑二星标准。",
+     "改造建筑单位面积能耗下降15%。", "2000", 0, 2),
+    (TaskField.TRANSPORT, "公务及场内车辆全面电动化，新增充电桩120个。",
+     "场内车辆电动化率达到100%。", "600", 1, 2),
+    (TaskField.CARBON_SINK, "新增绿地2公顷，实施立体绿化。",
+     "新增绿地碳汇约30吨二氧化碳/年。", "200", 0, 1),
+    (TaskField.MANAGEMENT, "建立能源与碳排放在线监测平台，按月统计分析。",
+     "重点用能设施计量覆盖率达到100%。", "500", 0, 0),
+]
+
+
 def demo_plan(category: Category) -> dict:
-    """A complete, plausible creation plan for ``category``."""
+    """A complete creation plan for ``category`` (schema 2) whose figures add up."""
     year = timezone.localdate().year
-    indicators = list(category.indicators.all())
-    targets = {}
+    area, total, denominators = DEMO_FIGURES.get(category.code, DEMO_OTHER_FIGURES)
+    indicators = []
     chosen_groups = set()
-    for indicator in indicators:
+    for indicator in category.indicators.all():
         if indicator.alternative_group:
             if indicator.alternative_group in chosen_groups:
                 continue
             chosen_groups.add(indicator.alternative_group)
-        if indicator.must_fall:
-            base, steps = 100.0, [92.0, 85.0, 78.0]
-        else:
-            base, steps = 60.0, [70.0, 80.0, 90.0]
-        targets[indicator.code] = {
-            "baseline": base, "target": steps[-1],
-            "milestones": {str(year + i): v for i, v in enumerate(steps)},
-        }
-    denominators = {}
-    for indicator in indicators:
-        if indicator.denominator:
-            denominators[indicator.denominator] = {
-                "population": 12000, "floor_area": 85000, "output_value": 560000,
-                "value_added": 180000,
-            }[indicator.denominator]
-    return {
+        indicators.append(indicator)
+    conditions = [c for c in category.eligibility_conditions.all() if c.is_active]
+    key_park = None
+    if any(c.code == plan_rules.KEY_PARK_CONDITION for c in conditions):
+        key_park = KeyPark.objects.filter(is_listed=True).values_list("pk", flat=True).first()
+    plan = plan_rules.empty_plan()
+    plan.update({
         "overview": {"location": "广西河池市", "boundary": "以规划红线为界，详见附图。",
-                     "area_km2": 2.5, "denominators": denominators},
-        "baseline": {"year": year - 1, "total_emissions_t": 36800,
-                     "energy_mix": {"electricity": 62, "coal": 8, "natural_gas": 12,
-                                    "oil": 10, "renewable": 8}},
-        "targets": targets,
-        "tasks": {
-            TaskField.ENERGY: "建设屋顶分布式光伏3兆瓦，推进电能替代。",
-            TaskField.BUILDINGS: "既有建筑节能改造8万平方米，新建建筑执行绿色建筑二星标准。",
-            TaskField.TRANSPORT: "公务及场内车辆全面电动化，新增充电桩120个。",
-            TaskField.CARBON_SINK: "新增绿地2公顷，实施立体绿化。",
-            TaskField.MANAGEMENT: "建立能源与碳排放在线监测平台，按月统计分析。",
-        },
-        "investment": {"total_wan_yuan": 4800,
+                     "area_km2": area, "key_park": key_park},
+        "denominators": {i.denominator: {str(year - 1): denominators[i.denominator]}
+                         for i in indicators if i.denominator},
+        "baseline": {"year": year - 1, "total_emissions_t": total,
+                     "energy_mix": {"electricity": "62", "coal": "8", "natural_gas": "12",
+                                    "oil": "10", "renewable": "8"}},
+        "investment": {"total_wan_yuan": "4800",
                        "support_sought": [Support.CENTRAL_BUDGET_INVESTMENT, Support.GREEN_CREDIT]},
         "schedule": {"start_year": year, "end_year": year + 2},
         "safeguards": "成立由主要负责人任组长的创建工作领导小组，落实专人负责，资金纳入年度预算。",
-    }
+        "eligibility": {"confirmed": [c.code for c in conditions
+                                      if c.code != plan_rules.KEY_PARK_CONDITION]},
+    })
+    for indicator in indicators:
+        if indicator.must_fall:
+            base = Decimal(total) if indicator.kind == IndicatorKind.TOTAL else \
+                plan_rules.rounded(plan_rules.computed_intensity(plan, indicator))
+            steps = [plan_rules.decimal_text(plan_rules.rounded(base * f, 2)) for f in FALLING]
+            base = plan_rules.decimal_text(base)
+        else:
+            base, steps = AWARENESS
+        entry = {"baseline": base, "target": steps[-1],
+                 "milestones": {str(year + i): v for i, v in enumerate(steps)}}
+        if indicator.kind == IndicatorKind.TOTAL:
+            del entry["baseline"]  # entered once, as the baseline total emissions
+        plan["targets"][indicator.code] = entry
+    for field, measure, result, money, first, last in DEMO_TASKS:
+        task_id = plan_rules.add_task(plan)
+        plan["tasks"][-1].update(id=task_id, field=field, measure=measure,
+                                 expected_result=result, investment_wan_yuan=money,
+                                 start_year=year + first, end_year=year + last)
+    return plan
 
 
 def _user(username, password, *, first="", last="", roles=(), organisation=None,

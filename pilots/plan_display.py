@@ -1,27 +1,38 @@
-"""A creation plan as human-readable rows (section, label, value), for reading and comparing.
+"""A creation plan as human-readable rows (section, label, value, path), for reading and comparing.
 
-Every plan of one category gives the same rows in the same order (an empty value is
-""), so two versions line up row by row.
+Each row carries the path of the value it shows (``overview.location``,
+``targets.total.milestones.2027``, ``tasks.t3.measure``): versions are compared row by row
+by path, so a comparison pairs the same rows in Chinese and in English, and a review
+opinion can point at one row. A schema-1 plan (a version frozen before schema 2) is read
+through ``pilots.plan.upgrade``, so its rows have the same paths as today's.
+
+Amounts read properly in both languages: 4800 万元 is "CNY 48 million" in English, and
+the units of the plan's own figures (km², t CO₂, people, m²) have fixed English forms,
+like the reference rows' ``name_en``; indicator names and units come from
+``indicator.label`` and ``indicator.unit_label``.
 """
-from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .choices import Denominator, EnergySource, Support, TaskField
-
-# The unit each denominator is counted in, as the intensity indicators divide by it.
-DENOMINATOR_UNITS = {
-    Denominator.POPULATION: gettext_lazy("人"),
-    Denominator.FLOOR_AREA: gettext_lazy("平方米"),
-    Denominator.OUTPUT_VALUE: gettext_lazy("万元"),
-    Denominator.VALUE_ADDED: gettext_lazy("万元"),
-}
+from . import plan as plan_rules
+from .choices import Denominator, EnergySource, IndicatorKind, Support, TaskField
+from .models.reference import KeyPark, speaks_english
+from .plan import (  # noqa: F401 (number_text is read from here by the forms)
+    DENOMINATOR_UNITS,
+    WAN_YUAN,
+    money_text,
+    number_display,
+    number_text,
+    quantity_text,
+    unit_text,
+)
 
 # Section titles, in the order the editor and every reading of a plan show them.
 OVERVIEW = gettext_lazy("概况与边界")
+ELIGIBILITY = gettext_lazy("遴选条件")
 BASELINE = gettext_lazy("基准年排放与能源结构")
 TARGETS = gettext_lazy("指标目标与逐年计划")
 TASKS = gettext_lazy("重点任务与措施")
@@ -35,43 +46,40 @@ class PlanRow(NamedTuple):
     section: str
     label: str
     value: str
+    path: str = ""
 
 
-def number_text(value) -> str:
-    """A number as a person writes it: 2.5, 36800, 0.75 (no exponent, no trailing zeros)."""
+# --- Values --------------------------------------------------------------------------
+
+def indicator_value(value, indicator) -> str:
     if value is None or value == "":
         return ""
-    if isinstance(value, bool):
-        return str(value)
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    if not number.is_finite():
-        return str(value)
-    if number == number.to_integral_value():
-        return str(int(number))
-    return format(number.normalize(), "f")
-
-
-def _with_unit(value, unit) -> str:
-    text = number_text(value)
-    return f"{text} {unit}" if text and unit else text
+    return f"{number_display(value)} {indicator.unit_label}".strip()
 
 
 def _year(value) -> str:
-    text = number_text(value)
-    return _("%(year)s年") % {"year": text} if text else ""
+    year = plan_rules.year_of(value)
+    return _("%(year)s年") % {"year": year} if year is not None else number_text(value)
 
 
 def _text(value) -> str:
     return value.strip() if isinstance(value, str) else ("" if value is None else str(value))
 
 
+def _list_separator() -> str:
+    return ", " if speaks_english() else "、"
+
+
+def _item_separator() -> str:
+    return "; " if speaks_english() else "；"
+
+
 def _size(n) -> str:
     # The same wording as the attachment list on the project page.
     return filesizeformat(n) if isinstance(n, int | float) else ""
 
+
+# --- Labels shared with the editor -----------------------------------------------------
 
 def denominator_keys(indicators, plan_denominators=()) -> list[str]:
     """Denominators the category's indicators divide by, then any others the plan states."""
@@ -80,84 +88,179 @@ def denominator_keys(indicators, plan_denominators=()) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def denominator_label(key) -> str:
+def denominator_unit(key) -> str:
     unit = DENOMINATOR_UNITS.get(key)
+    if unit == WAN_YUAN:
+        return _("万元")
+    return unit_text(unit) if unit else ""
+
+
+def denominator_label(key) -> str:
+    """e.g. 基准年人口(人): the label of a baseline-year denominator input."""
     name = Denominator(key).label if key in Denominator.values else key
-    return _("%(name)s(%(unit)s)") % {"name": name, "unit": unit} if unit else str(name)
+    unit = denominator_unit(key)
+    label = _("基准年%(name)s") % {"name": name}
+    return _("%(name)s(%(unit)s)") % {"name": label, "unit": unit} if unit else label
 
 
 def indicator_label(indicator) -> str:
-    return _("%(name)s(%(unit)s)") % {"name": indicator.name, "unit": indicator.unit}
+    return _("%(name)s(%(unit)s)") % {"name": indicator.label, "unit": indicator.unit_label}
 
+
+def key_park_text(park) -> str:
+    if park is None:
+        return _("所选园区已不在名录中")
+    text = f"{park.label}({park.get_level_display()})"
+    return text if park.is_listed else _("%(park)s，已移出名录") % {"park": text}
+
+
+# --- The rows --------------------------------------------------------------------------
 
 def plan_rows(plan: dict, category) -> list[PlanRow]:
-    """The plan as rows of (section, label, value text), all in Chinese, for ``category``."""
-    plan = plan if isinstance(plan, dict) else {}
+    """The plan as rows of (section, label, value text, path), in the active language."""
     indicators = list(category.indicators.all())
+    if not plan_rules.is_schema_2(plan):
+        plan = plan_rules.upgrade(plan, total_codes=plan_rules.total_indicator_codes(indicators),
+                                  keep_total_baseline=True)
     rows: list[PlanRow] = []
 
-    def add(section, label, value):
-        rows.append(PlanRow(str(section), str(label), value))
+    def add(section, label, value, path):
+        rows.append(PlanRow(str(section), str(label), value, path))
 
     overview = plan.get("overview") or {}
-    add(OVERVIEW, _("项目位置"), _text(overview.get("location")))
-    add(OVERVIEW, _("试点边界范围"), _text(overview.get("boundary")))
-    add(OVERVIEW, _("占地面积"), _with_unit(overview.get("area_km2"), _("平方公里")))
-    denominators = overview.get("denominators") or {}
-    for key in denominator_keys(indicators, denominators):
-        name = Denominator(key).label
-        add(OVERVIEW, name, _with_unit(denominators.get(key), DENOMINATOR_UNITS.get(key, "")))
-
+    add(OVERVIEW, _("项目位置"), _text(overview.get("location")), "overview.location")
+    add(OVERVIEW, _("试点边界范围"), _text(overview.get("boundary")), "overview.boundary")
+    add(OVERVIEW, _("占地面积"), quantity_text(overview.get("area_km2"), "km2"),
+        "overview.area_km2")
     baseline = plan.get("baseline") or {}
-    add(BASELINE, _("基准年"), _year(baseline.get("year")))
-    add(BASELINE, _("基准年碳排放总量"),
-        _with_unit(baseline.get("total_emissions_t"), _("吨二氧化碳")))
+    base_year = plan_rules.year_of(baseline.get("year"))
+    denominators = plan.get("denominators") or {}
+    for key in denominator_keys(indicators, denominators):
+        _denominator_rows(add, key, denominators.get(key), base_year)
+
+    _eligibility_rows(add, plan, category)
+
+    add(BASELINE, _("基准年"), _year(baseline.get("year")), "baseline.year")
+    add(BASELINE, _("基准年碳排放总量"), quantity_text(baseline.get("total_emissions_t"), "t_co2"),
+        "baseline.total_emissions_t")
     mix = baseline.get("energy_mix") or {}
-    shares = [f"{EnergySource(s).label} {number_text(mix[s])}%"
+    shares = [f"{EnergySource(s).label} {number_display(mix[s])}%"
               for s in EnergySource.values if number_text(mix.get(s))]
-    add(BASELINE, _("能源结构"), "；".join(shares))
+    add(BASELINE, _("能源结构"), _item_separator().join(shares), "baseline.energy_mix")
 
     targets = plan.get("targets") or {}
     known = {i.code for i in indicators}
     for indicator in indicators:
-        _target_rows(add, indicator.name, indicator.unit, targets.get(indicator.code) or {})
+        _target_rows(add, indicator, targets.get(indicator.code) or {})
     for code, entry in targets.items():
         if code not in known and isinstance(entry, dict):
-            _target_rows(add, code, "", entry)
+            _target_rows(add, None, entry, code=code)
 
-    tasks = plan.get("tasks") or {}
-    for field in TaskField:
-        add(TASKS, field.label, _text(tasks.get(field.value)))
+    tasks = plan_rules.tasks_of(plan)
+    for task in tasks:
+        _task_rows(add, task)
+    if not tasks:
+        add(TASKS, TASKS, "", "tasks")
 
     investment = plan.get("investment") or {}
-    add(INVESTMENT, _("计划总投资"), _with_unit(investment.get("total_wan_yuan"), _("万元")))
+    add(INVESTMENT, _("计划总投资"), money_text(investment.get("total_wan_yuan")),
+        "investment.total_wan_yuan")
     sought = investment.get("support_sought") or []
     names = [str(Support(s).label) if s in Support.values else str(s) for s in sought]
-    add(INVESTMENT, _("申请的资金支持"), "、".join(names))
+    add(INVESTMENT, _("申请的资金支持"), _list_separator().join(names), "investment.support_sought")
 
     schedule = plan.get("schedule") or {}
-    add(SCHEDULE, _("开始年份"), _year(schedule.get("start_year")))
-    add(SCHEDULE, _("结束年份"), _year(schedule.get("end_year")))
+    add(SCHEDULE, _("开始年份"), _year(schedule.get("start_year")), "schedule.start_year")
+    add(SCHEDULE, _("结束年份"), _year(schedule.get("end_year")), "schedule.end_year")
 
-    add(SAFEGUARDS, _("组织实施与保障措施"), _text(plan.get("safeguards")))
+    add(SAFEGUARDS, _("组织实施与保障措施"), _text(plan.get("safeguards")), "safeguards")
 
     if "attachments" in plan:
         files = [
             " ".join(p for p in (_text(a.get("name")), _size(a.get("size"))) if p)
             for a in plan.get("attachments") or [] if isinstance(a, dict)
         ]
-        add(ATTACHMENTS, _("附件清单"), "\n".join(files) or _("无"))
+        add(ATTACHMENTS, _("附件清单"), "\n".join(files) or _("无"), "attachments")
     return rows
 
 
-def _target_rows(add, name, unit, entry):
+def _denominator_rows(add, key, by_year, base_year):
+    name = Denominator(key).label
+    unit = DENOMINATOR_UNITS.get(key, "")
+    by_year = by_year if isinstance(by_year, dict) else {}
+    years = sorted({plan_rules.year_of(y) for y in by_year if plan_rules.year_of(y)}
+                   | ({base_year} if base_year else set()))
+    if not years:
+        add(OVERVIEW, _("基准年%(name)s") % {"name": name}, "", f"denominators.{key}")
+    for year in years:
+        label = (_("基准年%(name)s") % {"name": name} if year == base_year
+                 else _("%(year)s年%(name)s") % {"year": year, "name": name})
+        add(OVERVIEW, label, quantity_text(by_year.get(str(year)), unit),
+            f"denominators.{key}.{year}")
+
+
+def _eligibility_rows(add, plan, category):
+    confirmed = set((plan.get("eligibility") or {}).get("confirmed") or [])
+    for condition in category.eligibility_conditions.all():
+        if not condition.is_active and condition.code not in confirmed:
+            continue
+        if condition.code == plan_rules.KEY_PARK_CONDITION:
+            add(ELIGIBILITY, str(condition), _key_park_value(plan), "overview.key_park")
+            continue
+        value = _("已确认") if condition.code in confirmed else _("未确认")
+        if not condition.required:
+            value = _("%(answer)s(优先条件)") % {"answer": value}
+        add(ELIGIBILITY, str(condition), value, f"eligibility.{condition.code}")
+
+
+def _key_park_value(plan) -> str:
+    chosen = (plan.get("overview") or {}).get("key_park")
+    if chosen in (None, ""):
+        return ""
+    park = KeyPark.objects.filter(pk=chosen if str(chosen).isdigit() else None).first()
+    return key_park_text(park)
+
+
+def _target_rows(add, indicator, entry, *, code=None):
     entry = entry if isinstance(entry, dict) else {}
-    add(TARGETS, _("%(name)s · 基准值") % {"name": name}, _with_unit(entry.get("baseline"), unit))
-    add(TARGETS, _("%(name)s · 目标值") % {"name": name}, _with_unit(entry.get("target"), unit))
+    code = code or indicator.code
+    name = indicator.label if indicator else code
+
+    def value_text(value):
+        return indicator_value(value, indicator) if indicator else number_display(value)
+
+    path = f"targets.{code}"
+    is_total = indicator is not None and indicator.kind == IndicatorKind.TOTAL
+    if not is_total or "baseline" in entry:  # a schema-1 version typed the total's baseline
+        add(TARGETS, _("%(name)s · 基准值") % {"name": name}, value_text(entry.get("baseline")),
+            f"{path}.baseline")
+    add(TARGETS, _("%(name)s · 目标值") % {"name": name}, value_text(entry.get("target")),
+        f"{path}.target")
     milestones = entry.get("milestones") or {}
-    try:
-        years = sorted(milestones.items(), key=lambda item: int(item[0]))
-    except (TypeError, ValueError):
-        years = sorted(milestones.items(), key=lambda item: str(item[0]))
-    steps = [_("%(year)s年 %(value)s") % {"year": y, "value": number_text(v)} for y, v in years]
-    add(TARGETS, _("%(name)s · 逐年目标") % {"name": name}, "；".join(steps))
+    years = sorted(milestones, key=lambda y: (plan_rules.year_of(y) is None, str(y)))
+    for year in years:
+        add(TARGETS, _("%(name)s · %(year)s年目标") % {"name": name, "year": year},
+            value_text(milestones[year]), f"{path}.milestones.{year}")
+
+
+def _task_rows(add, task):
+    task_id = task.get("id") or ""
+    name = plan_rules.task_name(task_id)
+    path = f"tasks.{task_id}"
+    field = task.get("field")
+    add(TASKS, _("%(task)s · 领域") % {"task": name},
+        str(TaskField(field).label) if field in TaskField.values else _text(field),
+        f"{path}.field")
+    add(TASKS, _("%(task)s · 具体措施") % {"task": name}, _text(task.get("measure")),
+        f"{path}.measure")
+    add(TASKS, _("%(task)s · 预期成效") % {"task": name}, _text(task.get("expected_result")),
+        f"{path}.expected_result")
+    add(TASKS, _("%(task)s · 投资") % {"task": name}, money_text(task.get("investment_wan_yuan")),
+        f"{path}.investment_wan_yuan")
+    first, last = task.get("start_year"), task.get("end_year")
+    if first or last:
+        years = (_year(first) if first == last else
+                 _("%(first)s至%(last)s") % {"first": _year(first) or "?", "last": _year(last) or "?"})
+    else:
+        years = ""
+    add(TASKS, _("%(task)s · 实施年份") % {"task": name}, years, f"{path}.years")

@@ -6,7 +6,14 @@ from django.apps import apps
 from django.conf import settings
 
 from pilots.choices import State
-from pilots.models import County, EmailStatus, Notification, Project, User
+from pilots.models import (
+    County,
+    EligibilityCondition,
+    EmailStatus,
+    Notification,
+    Project,
+    User,
+)
 
 DEMO_PASSWORD = "test-demo-password"
 
@@ -27,6 +34,8 @@ def ensure_demo_world():
     if not County.objects.exists():
         importlib.import_module("pilots.migrations.0002_reference_data").load(apps, None)
         importlib.import_module("pilots.migrations.0007_reference_english").load(apps, None)
+    if not EligibilityCondition.objects.exists():
+        importlib.import_module("pilots.migrations.0006_plan_schema_2").load(apps, None)
     if not User.objects.filter(username="eco_admin").exists():
         seed(DEMO_PASSWORD)
         # The demo's made-up history is not news: none of its emails is left to send.

@@ -35,31 +35,36 @@ def _reload(project):
 
 
 def _as_post(plan, action):
-    """The editor's POST data that types in every value of ``plan``."""
+    """The editor's POST data that types in every value of the schema-2 ``plan``."""
     overview, baseline = plan["overview"], plan["baseline"]
     data = {
         "action": action,
         "location": overview["location"], "boundary": overview["boundary"],
-        "area_km2": str(overview["area_km2"]),
+        "area_km2": overview["area_km2"],
         "baseline_year": str(baseline["year"]),
-        "total_emissions_t": str(baseline["total_emissions_t"]),
-        "total_wan_yuan": str(plan["investment"]["total_wan_yuan"]),
+        "total_emissions_t": baseline["total_emissions_t"],
+        "total_wan_yuan": plan["investment"]["total_wan_yuan"],
         "support_sought": [str(s) for s in plan["investment"]["support_sought"]],
         "start_year": str(plan["schedule"]["start_year"]),
         "end_year": str(plan["schedule"]["end_year"]),
         "safeguards": plan["safeguards"],
+        "eligibility": list(plan["eligibility"]["confirmed"]),
     }
-    for key, value in overview["denominators"].items():
-        data[f"denom_{key}"] = str(value)
+    if overview["key_park"] is not None:
+        data["key_park"] = str(overview["key_park"])
+    for key, by_year in plan["denominators"].items():
+        data[f"denom_{key}"] = by_year[str(baseline["year"])]
     for source, value in baseline["energy_mix"].items():
-        data[f"mix_{source}"] = str(value)
+        data[f"mix_{source}"] = value
     for code, entry in plan["targets"].items():
-        data[f"t_{code}_baseline"] = str(entry["baseline"])
-        data[f"t_{code}_target"] = str(entry["target"])
+        if "baseline" in entry:
+            data[f"t_{code}_baseline"] = entry["baseline"]
+        data[f"t_{code}_target"] = entry["target"]
         for year, value in entry["milestones"].items():
-            data[f"t_{code}_y{year}"] = str(value)
-    for task, text in plan["tasks"].items():
-        data[f"task_{task}"] = text
+            data[f"t_{code}_y{year}"] = value
+    for n, task in enumerate(plan["tasks"]):
+        for key, value in task.items():
+            data[f"task-{n}-{key}"] = "" if value is None else str(value)
     return data
 
 
@@ -132,13 +137,16 @@ def test_saving_a_partial_draft_stores_exactly_the_typed_values(demo, client):
         "action": "save",
         "location": "  宜州区庆远镇城西路88号 ",
         "area_km2": "0.35",
+        "baseline_year": str(year - 1),
         "denom_population": "2,400",
         "mix_electricity": "70",
         "mix_renewable": "30%",
         "t_per_capita_baseline": "1.80",
         "t_per_capita_target": "1.2",
         f"t_per_capita_y{year + 1}": "1.6",
-        "task_energy": "建设屋顶光伏500千瓦。",
+        "task-0-field": "energy", "task-0-measure": "建设屋顶光伏500千瓦。",
+        "task-0-investment_wan_yuan": "1,280",
+        "task-1-field": "", "task-1-measure": "  ",  # a row left empty is not kept
         "support_sought": ["green_credit", "air_pollution_fund"],
         "start_year": str(year + 1),
     })
@@ -147,18 +155,21 @@ def test_saving_a_partial_draft_stores_exactly_the_typed_values(demo, client):
     assert response["Location"] == _editor_url(project)
     assert _messages(response) == ["草稿已保存。"]
     expected = empty_plan()
-    expected["overview"].update(location="宜州区庆远镇城西路88号", area_km2=0.35,
-                                denominators={"population": 2400})
-    expected["baseline"]["energy_mix"] = {"electricity": 70, "renewable": 30}
-    expected["targets"] = {"per_capita": {"baseline": 1.8, "target": 1.2,
-                                          "milestones": {str(year + 1): 1.6}}}
-    expected["tasks"] = {"energy": "建设屋顶光伏500千瓦。"}
+    expected["overview"].update(location="宜州区庆远镇城西路88号", area_km2="0.35")
+    expected["denominators"] = {"population": {str(year - 1): "2400"}}
+    expected["baseline"].update(year=year - 1, energy_mix={"electricity": "70", "renewable": "30"})
+    expected["targets"] = {"per_capita": {"baseline": "1.8", "target": "1.2",
+                                          "milestones": {str(year + 1): "1.6"}}}
+    expected["tasks"] = [{"id": "t1", "field": "energy", "measure": "建设屋顶光伏500千瓦。",
+                          "expected_result": "", "investment_wan_yuan": "1280",
+                          "start_year": None, "end_year": None}]
+    expected["task_seq"] = 1
     expected["investment"]["support_sought"] = ["air_pollution_fund", "green_credit"]
     expected["schedule"]["start_year"] = year + 1
     plan = _reload(project).plan
     assert plan == expected
-    assert type(plan["baseline"]["energy_mix"]["electricity"]) is int
-    assert type(plan["overview"]["area_km2"]) is float
+    assert plan["schema"] == 2
+    assert type(plan["baseline"]["energy_mix"]["electricity"]) is str  # decimals as strings
     assert _reload(project).state == State.DRAFT
 
 
@@ -170,14 +181,21 @@ def test_the_editor_shows_the_saved_draft(demo, client):
     year = timezone.localdate().year
     assert response.status_code == 200
     assert form["location"].value() == "广西河池市"
-    assert form["area_km2"].value() == "2.5"
-    assert form["t_per_capita_baseline"].value() == "100"
-    assert form[f"t_per_capita_y{year + 1}"].value() == "85"
+    assert form["area_km2"].value() == "0.35"
+    assert form["denom_population"].value() == "2400"
+    assert form["t_per_capita_baseline"].value() == "1.8"
+    assert form[f"t_per_capita_y{year + 1}"].value() == "1.62"
+    assert "t_total_baseline" not in form.fields  # the baseline total is entered once
     assert form["support_sought"].value() == ["central_budget_investment", "green_credit"]
+    assert form["eligibility"].value() == ["builder"]
     assert [title for title, *_rest in form.sections()] == [
-        "概况与边界", "基准年排放与能源结构", "指标目标与逐年计划", "重点任务与措施",
+        "概况与边界", "遴选条件", "基准年排放与能源结构", "指标目标与逐年计划", "重点任务与措施",
         "投资与资金支持", "建设进度安排", "组织实施与保障措施"]
     assert [row.indicator.code for row in form.target_rows()] == ["per_capita", "total"]
+    assert [row.computed for row in form.target_rows()] == ["1.8", ""]
+    assert [(task.task_id, task["field"].value()) for task in form.tasks] == [
+        ("t1", "energy"), ("t2", "buildings"), ("t3", "transport"), ("t4", "carbon_sink"),
+        ("t5", "management")]
     assert form.milestone_years == list(range(project.batch.year, project.batch.year + 5))
 
 
@@ -238,11 +256,14 @@ def test_submitting_an_empty_plan_lists_every_problem_and_keeps_the_draft(demo, 
         assert message in html
     form = response.context["form"]
     assert form.errors["boundary"] == ["请说明试点边界范围。"]
-    assert form.errors["denom_population"] == ["请填写人口(大于0)。"]
+    assert form.errors["denom_population"] == ["请填写基准年人口(大于0)。"]
     assert form.errors["mix_electricity"] == ["请填写基准年能源结构(各类能源占比，单位%)。"]
     assert form.errors["t_per_capita_target"] == ["请为指标「人均碳排放量」设定目标。"]
-    assert form.errors["task_energy"] == ["请至少在3个领域填写重点任务和措施。"]
+    assert form.task_problems == ["请至少在3个领域填写重点任务和措施。"]
     assert form.errors["start_year"] == ["请填写建设起止年份。"]
+    assert form.errors["eligibility"] == ["请确认遴选条件：以学校为建设主体"]
+    assert '<a href="#id_denom_population">请填写基准年人口(大于0)。</a>' in html
+    assert '<a href="#tasks">请至少在3个领域填写重点任务和措施。</a>' in html
     assert "location" not in form.errors
     assert form["location"].value() == "宜州区"
     assert project.state == State.DRAFT
@@ -358,10 +379,12 @@ def test_comparing_two_versions_marks_the_changed_row(demo, client):
 
     assert response.status_code == 200
     changed = [row for row in response.context["rows"] if row["changed"]]
-    assert changed == [{"section": "概况与边界", "label": "项目位置", "left": "广西河池市",
-                        "right": "河池市宜州区庆远镇城西路88号", "changed": True}]
+    assert changed == [{"section": "概况与边界", "label": "项目位置", "path": "overview.location",
+                        "left": "广西河池市", "right": "河池市宜州区庆远镇城西路88号",
+                        "changed": True}]
     html = response.content.decode()
-    assert html.count('<tr class="changed">') == 1
+    assert html.count('<tr class="changed" data-path="overview.location">') == 1
+    assert html.count('class="changed"') == 1
     assert "广西河池市" in html
     assert "河池市宜州区庆远镇城西路88号" in html
     assert len(response.context["rows"]) == len(
@@ -410,15 +433,26 @@ def test_plan_rows_read_in_chinese(demo):
     project = demo.draft(APPLICANT)
     year = timezone.localdate().year
     rows = {(r.section, r.label): r.value for r in plan_rows(project.plan, project.category)}
-    assert rows[("概况与边界", "占地面积")] == "2.5 平方公里"
-    assert rows[("概况与边界", "人口")] == "12000 人"
+    assert rows[("概况与边界", "占地面积")] == "0.35 平方公里"
+    assert rows[("概况与边界", "基准年人口")] == "2400 人"
+    assert rows[("遴选条件", "以学校为建设主体")] == "已确认"
     assert rows[("基准年排放与能源结构", "基准年")] == f"{year - 1}年"
+    assert rows[("基准年排放与能源结构", "基准年碳排放总量")] == "4320 吨二氧化碳"
     assert rows[("基准年排放与能源结构", "能源结构")] == (
         "外购电力 62%；煤炭 8%；油品 10%；天然气 12%；可再生能源 8%")
-    assert rows[("指标目标与逐年计划", "人均碳排放量 · 目标值")] == "78 吨二氧化碳/人"
-    assert rows[("指标目标与逐年计划", "人均碳排放量 · 逐年目标")] == (
-        f"{year}年 92；{year + 1}年 85；{year + 2}年 78")
-    assert rows[("重点任务与措施", "产业")] == ""
+    assert rows[("指标目标与逐年计划", "人均碳排放量 · 基准值")] == "1.8 吨二氧化碳/人"
+    assert rows[("指标目标与逐年计划", "人均碳排放量 · 目标值")] == "1.53 吨二氧化碳/人"
+    assert [rows[("指标目标与逐年计划", f"人均碳排放量 · {y}年目标")]
+            for y in (year, year + 1, year + 2)] == [
+        "1.71 吨二氧化碳/人", "1.62 吨二氧化碳/人", "1.53 吨二氧化碳/人"]
+    assert ("指标目标与逐年计划", "碳排放总量 · 基准值") not in rows  # that is the baseline total
+    assert rows[("指标目标与逐年计划", "碳排放总量 · 目标值")] == "3672 吨二氧化碳"
+    assert rows[("重点任务与措施", "任务1 · 领域")] == "能源"
+    assert rows[("重点任务与措施", "任务1 · 具体措施")] == "建设屋顶分布式光伏3兆瓦，推进电能替代。"
+    assert rows[("重点任务与措施", "任务1 · 投资")] == "1500 万元"
+    assert rows[("重点任务与措施", "任务1 · 实施年份")] == f"{year}年至{year + 1}年"
+    assert rows[("重点任务与措施", "任务5 · 实施年份")] == f"{year}年"
+    assert rows[("投资与资金支持", "计划总投资")] == "4800 万元"
     assert rows[("投资与资金支持", "申请的资金支持")] == "污染治理和减碳中央预算内投资专项资金、绿色信贷"
     assert ("附件", "附件清单") not in rows
 
@@ -428,7 +462,8 @@ def test_plan_rows_list_the_attachments_of_a_version(demo):
     content = {**project.plan, "attachments": [{"id": 1, "name": "边界图.pdf", "size": 2_300_000},
                                                {"id": 2, "name": "能源台账.xlsx", "size": 5000}]}
     rows = plan_rows(content, project.category)
-    assert rows[-1] == ("附件", "附件清单", "边界图.pdf 2.2\xa0MB\n能源台账.xlsx 4.9\xa0KB")
+    assert rows[-1] == ("附件", "附件清单", "边界图.pdf 2.2\xa0MB\n能源台账.xlsx 4.9\xa0KB",
+                        "attachments")
     assert plan_rows({**project.plan, "attachments": []}, project.category)[-1].value == "无"
 
 
@@ -439,7 +474,7 @@ def test_the_editor_runs_the_same_queries_for_two_or_three_indicators(
     for username in (APPLICANT, "app_community_yizhou"):  # 2 and 3 indicators
         client.force_login(demo.user(username))
         url = _editor_url(demo.draft(username))
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             assert client.get(url).status_code == 200
 
 
@@ -447,10 +482,10 @@ def test_the_comparison_runs_the_same_queries_for_two_or_three_versions(
         demo, client, django_assert_num_queries):
     project = _two_versions(demo, client)
     url = reverse("version-compare", args=[project.pk])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
     services.fire(project, "county_return", demo.user("yizhou_education"), reason=RETURN_REASON)
     assert client.post(_editor_url(project),
                        _as_post(_reload(project).plan, "submit")).status_code == 302
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200

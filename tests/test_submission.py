@@ -137,9 +137,9 @@ def test_codes_count_per_category(demo, api):
 
 CAMPUS_PROBLEM_FIELDS = [
     "overview.location", "overview.boundary", "overview.area_km2",
-    "overview.denominators.population", "baseline.year", "baseline.total_emissions_t",
-    "baseline.energy_mix", "schedule", "targets.per_capita", "targets.total", "tasks",
-    "investment.total_wan_yuan", "safeguards",
+    "denominators.population", "baseline.year", "baseline.total_emissions_t",
+    "baseline.energy_mix", "schedule", "targets.per_capita.target", "targets.total.target",
+    "tasks", "investment.total_wan_yuan", "safeguards", "eligibility.builder",
 ]
 
 
@@ -167,7 +167,11 @@ def _plan(category_code):
 
 
 def _problems(category_code, plan):
-    return problems(plan, Category.objects.get(code=category_code).indicators.all())
+    return problems(plan, Category.objects.get(code=category_code))
+
+
+def _base_year(plan):
+    return str(plan["baseline"]["year"])
 
 
 @pytest.mark.parametrize("category_code", ["region", "park", "community", "campus",
@@ -178,8 +182,8 @@ def test_the_demo_plan_of_every_open_category_is_complete(demo, category_code):
 
 def test_an_energy_mix_that_does_not_add_up_is_named_with_its_sum(demo):
     plan = _plan("campus")
-    plan["baseline"]["energy_mix"] = {"electricity": 62, "coal": 8, "natural_gas": 12,
-                                      "oil": 10, "renewable": 3.5}
+    plan["baseline"]["energy_mix"] = {"electricity": "62", "coal": "8", "natural_gas": "12",
+                                      "oil": "10", "renewable": "3.5"}
 
     assert _problems("campus", plan) == [
         Problem("baseline.energy_mix", "能源结构各项占比之和应为100%，当前为95.5%。")]
@@ -187,8 +191,8 @@ def test_an_energy_mix_that_does_not_add_up_is_named_with_its_sum(demo):
 
 def test_an_energy_mix_summing_to_ninety(demo):
     plan = _plan("campus")
-    plan["baseline"]["energy_mix"] = {"electricity": 62, "coal": 8, "natural_gas": 12,
-                                      "oil": 8}
+    plan["baseline"]["energy_mix"] = {"electricity": "62", "coal": "8", "natural_gas": "12",
+                                      "oil": "8"}
 
     assert _problems("campus", plan) == [
         Problem("baseline.energy_mix", "能源结构各项占比之和应为100%，当前为90%。")]
@@ -196,42 +200,51 @@ def test_an_energy_mix_summing_to_ninety(demo):
 
 def test_an_energy_mix_within_half_a_percent_of_100_is_fine(demo):
     plan = _plan("campus")
-    plan["baseline"]["energy_mix"] = {"electricity": 62.3, "coal": 8, "natural_gas": 12,
-                                      "oil": 10, "renewable": 8}
+    plan["baseline"]["energy_mix"] = {"electricity": "62.3", "coal": "8", "natural_gas": "12",
+                                      "oil": "10", "renewable": "8"}
 
     assert _problems("campus", plan) == []
 
 
 def test_a_target_above_its_baseline_for_a_falling_indicator(demo):
     plan = _plan("campus")
-    plan["targets"]["per_capita"]["target"] = 110
+    plan["targets"]["per_capita"]["target"] = "2"
 
     assert _problems("campus", plan) == [
-        Problem("targets.per_capita", "指标「人均碳排放量」的目标值应低于基准值。")]
+        Problem("targets.per_capita.target", "指标「人均碳排放量」的目标值应低于基准值(1.8)。")]
 
 
 def test_a_target_below_its_baseline_for_a_rising_indicator(demo):
     plan = _plan("community")
-    plan["targets"]["awareness"]["target"] = 50
+    plan["targets"]["awareness"]["target"] = "50"
 
     assert _problems("community", plan) == [
-        Problem("targets.awareness", "指标「居民绿色低碳意识」的目标值应高于基准值。")]
+        Problem("targets.awareness.target", "指标「居民绿色低碳意识」的目标值应高于基准值(60)。")]
 
 
 def test_milestones_that_go_up_again(demo):
     plan = _plan("campus")
     year = timezone.localdate().year
-    plan["targets"]["total"]["milestones"] = {str(year): 92, str(year + 1): 95,
-                                              str(year + 2): 78}
+    plan["targets"]["total"]["milestones"] = {str(year): "92", str(year + 1): "95",
+                                              str(year + 2): "78"}
+    plan["targets"]["total"]["target"] = "78"
 
+    # Marked on the year that rises, and saying against what (defect B4).
     assert _problems("campus", plan) == [
-        Problem("targets.total", "指标「碳排放总量」应逐年稳步下降。")]
+        Problem(f"targets.total.milestones.{year + 1}",
+                f"指标「碳排放总量」应逐年稳步下降：{year + 1}年的目标95高于{year}年的92。")]
 
 
 def test_a_park_may_set_either_intensity_target(demo):
     plan = _plan("park")
+    year = timezone.localdate().year
     assert set(plan["targets"]) == {"per_output_value", "total"}
-    plan["targets"]["per_value_added"] = plan["targets"].pop("per_output_value")
+    assert plan["targets"]["per_output_value"]["baseline"] == "0.4"  # 920000 t ÷ 2300000 万元
+    del plan["targets"]["per_output_value"]
+    plan["denominators"] = {"value_added": {_base_year(plan): "690000"}}
+    plan["targets"]["per_value_added"] = {  # 920000 t ÷ 690000 万元 = 1.3333
+        "baseline": "1.33", "target": "1.13",
+        "milestones": {str(year): "1.26", str(year + 1): "1.2", str(year + 2): "1.13"}}
 
     assert _problems("park", plan) == []
 
@@ -241,25 +254,25 @@ def test_a_park_with_neither_intensity_target_gets_one_problem(demo):
     del plan["targets"]["per_output_value"]
 
     assert _problems("park", plan) == [
-        Problem("targets.per_output_value",
+        Problem("targets.per_output_value.target",
                 "请为「单位产值碳排放量或单位工业增加值碳排放量」至少设定一项目标。")]
 
 
 def test_a_plan_must_state_the_denominator_of_its_indicators(demo):
     plan = _plan("campus")
-    plan["overview"]["denominators"] = {"population": 0}
+    plan["denominators"] = {"population": {_base_year(plan): "0"}}
 
     assert _problems("campus", plan) == [
-        Problem("overview.denominators.population", "请填写人口(大于0)。")]
+        Problem(f"denominators.population.{_base_year(plan)}", "请填写基准年人口(大于0)。")]
 
 
 def test_a_park_must_state_the_denominator_of_the_intensity_target_it_chose(demo):
     plan = _plan("park")
     plan["targets"]["per_value_added"] = plan["targets"].pop("per_output_value")
-    plan["overview"]["denominators"] = {}
+    plan["denominators"] = {}
 
     assert _problems("park", plan) == [
-        Problem("overview.denominators.value_added", "请填写工业增加值(大于0)。")]
+        Problem(f"denominators.value_added.{_base_year(plan)}", "请填写基准年工业增加值(大于0)。")]
 
 
 # --- The batch window -------------------------------------------------------------

@@ -126,7 +126,7 @@ class Project(FSMModelMixin, models.Model):
         return reverse("project-detail", args=[self.pk])
 
     def plan_problems(self):
-        return plan_rules.problems(self.plan, self.category.indicators.all())
+        return plan_rules.problems(self.plan, self.category)
 
     # --- The lifecycle (DOMAIN §3). Bodies stay empty: side effects live in services.
     @lifecycle([State.DRAFT, State.RETURNED], State.COUNTY_REVIEW, rules.may_submit,

@@ -4,9 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import lifecycle, services
+from .. import plan as plan_rules
 from ..choices import State
 from ..forms import PlanForm, ProjectCreateForm
 from ..models import Batch
@@ -38,6 +40,7 @@ def project_create(request):
 
 @login_required
 def plan_edit(request, pk):
+    """Draft the plan: save, add or remove a task item (each saves the draft first), submit."""
     project = visible_project(request, pk)
     if not services.may_edit_plan(project, request.user):
         refuse(services.NotPermitted(_("当前不能修改该项目的创建方案。")))
@@ -47,13 +50,27 @@ def plan_edit(request, pk):
     form = PlanForm(project, data=request.POST)
     if not form.is_valid():
         return _editor(request, project, form)
+    plan = form.to_plan()
+    action = request.POST.get("action")
+    removed = request.POST.get("remove_task")
+    added = plan_rules.add_task(plan) if action == "add_task" and not removed else None
+    if removed and not plan_rules.remove_task(plan, removed):
+        removed = None  # no such item: the draft is saved all the same
     try:
-        project = services.save_plan(project, request.user, form.to_plan())
+        project = services.save_plan(project, request.user, plan)
     except services.NotPermitted as error:
         refuse(error)
-    if request.POST.get("action") != "submit":
+    editor = reverse("plan-edit", args=[project.pk])
+    if added:
+        messages.success(request, _("已添加一项任务，草稿已保存。"))
+        return redirect(f"{editor}#task-{added}")
+    if removed:
+        messages.success(request, _("已删除%(task)s，草稿已保存。")
+                         % {"task": plan_rules.task_name(removed)})
+        return redirect(f"{editor}#tasks")
+    if action != "submit":
         messages.success(request, _("草稿已保存。"))
-        return redirect("plan-edit", pk=project.pk)
+        return redirect(editor)
 
     problems = project.plan_problems()
     if problems:
@@ -82,7 +99,8 @@ def _editor(request, project, form, *, problems=()):
         "project": project,
         "form": form,
         "problems": [
-            {"message": p.message, "field": form.field_for(p.field)} for p in problems
+            {"message": p.message, "field": p.field, "anchor": form.anchor_for(p.field)}
+            for p in problems
         ],
         "submit_label": lifecycle.label(lifecycle.plan_submission(project.state) or "submit"),
         "latest_opinion": latest_opinion,
@@ -102,7 +120,8 @@ def version_compare(request, pk):
 
     rows = []
     if left is not None and right is not None:
-        prefetch_related_objects([project.category], "indicators")  # read once for both sides
+        # Read once for both sides.
+        prefetch_related_objects([project.category], "indicators", "eligibility_conditions")
         rows = _side_by_side(plan_rows(left.content, project.category),
                              plan_rows(right.content, project.category))
     only_changed = request.GET.get("changed") == "1"
@@ -127,18 +146,26 @@ def _chosen(by_number, raw, default):
 
 
 def _side_by_side(left_rows, right_rows):
-    """Rows of two plans lined up by (section, label); a row only one plan has is kept too."""
-    right = {(r.section, r.label): r.value for r in right_rows}
-    left_keys = {(r.section, r.label) for r in left_rows}
-    merged = [(r.section, r.label, r.value, right.get((r.section, r.label), ""))
-              for r in left_rows]
-    merged += [(r.section, r.label, "", r.value) for r in right_rows
-               if (r.section, r.label) not in left_keys]
-    order = {}
-    for section, *_rest in merged:
-        order.setdefault(section, len(order))
-    merged.sort(key=lambda row: order[row[0]])  # stable: keeps the order inside a section
-    return [
-        {"section": section, "label": label, "left": a, "right": b, "changed": a != b}
-        for section, label, a, b in merged
-    ]
+    """Rows of two plans paired by path; a row only one plan has is kept, in its place.
+
+    A row only the right plan has goes after the row it follows there (a task item added
+    in the later version shows after the items before it).
+    """
+    right = {r.path: r for r in right_rows}
+    merged = [[r, right.get(r.path)] for r in left_rows]
+    where = {r.path: i for i, r in enumerate(left_rows)}
+    after = -1  # the merged position of the last right row placed
+    for row in right_rows:
+        if row.path in where:
+            after = next(i for i, (a, _b) in enumerate(merged) if a is not None
+                         and a.path == row.path)
+            continue
+        after += 1
+        merged.insert(after, [None, row])
+    pairs = []
+    for a, b in merged:
+        shown = a or b
+        left, right_value = (a.value if a else ""), (b.value if b else "")
+        pairs.append({"section": shown.section, "label": shown.label, "path": shown.path,
+                      "left": left, "right": right_value, "changed": left != right_value})
+    return pairs
