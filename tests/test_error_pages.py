@@ -255,3 +255,11 @@ def test_pages_link_the_vendored_icons(demo, client):
     assert svg.tag == "{http://www.w3.org/2000/svg}svg"
     assert "http" not in (ROOT / "static" / "favicon.svg").read_text().replace(
         "http://www.w3.org/2000/svg", "")
+
+
+def test_the_api_answers_json_even_to_a_browser(demo, client):
+    client.force_login(demo.user("eco_admin"))
+    response = client.get("/api/projects/999999/", HTTP_ACCEPT="text/html,application/xhtml+xml")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": response.json()["detail"]}
