@@ -259,7 +259,7 @@ def test_pages_link_the_vendored_icons(demo, client):
 
 def test_the_api_answers_json_even_to_a_browser(demo, client):
     client.force_login(demo.user("eco_admin"))
-    response = client.get("/api/projects/999999/", HTTP_ACCEPT="text/html,application/xhtml+xml")
+    response = client.get("/api/projects/999999/", HTTP_ACCEPT="text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": response.json()["detail"]}
