@@ -132,7 +132,7 @@ def _text(value) -> str:
 # name_en, a unit symbol has one fixed form per language.
 UNITS = {
     "km2": ("平方公里", "km²"),
-    "t_co2": ("吨二氧化碳", "t CO₂"),
+    "t_co2": ("吨二氧化碳", "tCO₂"),
     "people": ("人", "people"),
     "m2": ("平方米", "m²"),
 }

@@ -539,11 +539,23 @@ class PlanForm(forms.Form):
             Section(SAFEGUARDS, bound(["safeguards"]), "safeguards"),
         ]
 
+    def _figures(self) -> dict:
+        """The baseline figures an intensity is computed from: as typed, once they are numbers."""
+        data = getattr(self, "cleaned_data", None)
+        if not self.is_bound or data is None:
+            return self.saved
+        year = str(data.get("baseline_year"))
+        return {"baseline": {"year": data.get("baseline_year"),
+                             "total_emissions_t": _stored(data.get("total_emissions_t"))},
+                "denominators": {key: {year: _stored(data.get(f"denom_{key}"))}
+                                 for key in self.denominator_keys}}
+
     def target_rows(self) -> list[TargetRow]:
         rows = []
+        figures = self._figures()
         for indicator in self.indicators:
             code = indicator.code
-            computed = plan_rules.computed_intensity(self.saved, indicator)
+            computed = plan_rules.computed_intensity(figures, indicator)
             rows.append(TargetRow(
                 indicator,
                 self[f"t_{code}_baseline"] if f"t_{code}_baseline" in self.fields else None,

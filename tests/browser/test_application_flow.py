@@ -59,7 +59,8 @@ def fill_plan(page: Page, year: int) -> None:
     field("项目位置").fill(LOCATION_V1)
     field("试点边界范围").fill("以学校围墙为界，含教学楼、宿舍楼、食堂和运动场，详见附件边界图。")
     field("占地面积(平方公里)").fill("0.35")
-    field("人口(人)").fill("2,400")
+    field("基准年人口(人)").fill("2,400")
+    field("以学校为建设主体").check()
 
     field("基准年").fill(str(year - 1))
     field("基准年碳排放总量(吨二氧化碳)").fill("4300")
@@ -67,20 +68,31 @@ def fill_plan(page: Page, year: int) -> None:
                           ("可再生能源", "30")]:
         field(f"{source}占比(%)").fill(share)
 
-    targets = {
+    targets = {  # 4300 t ÷ 2400 people = 1.79; the total's baseline is the baseline total
         "人均碳排放量": ("1.8", "1.2", ["1.7", "1.55", "1.4", "1.3", "1.2"]),
-        "碳排放总量": ("4300", "2900", ["4100", "3800", "3500", "3200", "2900"]),
+        "碳排放总量": (None, "2900", ["4100", "3800", "3500", "3200", "2900"]),
     }
     for indicator, (base, goal, milestones) in targets.items():
-        field(f"{indicator} 基准值").fill(base)
+        if base is not None:
+            field(f"{indicator} 基准值").fill(base)
         field(f"{indicator} 目标值").fill(goal)
         for offset, value in enumerate(milestones):
             field(f"{indicator} {year + offset}年").fill(value)
 
-    field("能源").fill("建设屋顶分布式光伏500千瓦，食堂炉灶全面电气化。")
-    field("建筑").fill("教学楼节能改造1.2万平方米，更换LED照明。")
-    field("交通").fill("校车更新为新能源车，校内增设充电桩20个。")
-    field("低碳生活").fill("开设低碳课程，开展节能主题班会。")
+    tasks = [  # field, measure, expected result, investment, years from the start
+        ("energy", "建设屋顶分布式光伏500千瓦，食堂炉灶全面电气化。", "年发电约50万千瓦时。", "600", 0, 1),
+        ("buildings", "教学楼节能改造1.2万平方米，更换LED照明。", "教学楼能耗下降20%。", "400", 1, 3),
+        ("transport", "校车更新为新能源车，校内增设充电桩20个。", "校车全部电动化。", "200", 2, 4),
+        ("low_carbon_living", "开设低碳课程，开展节能主题班会。", "每学期开课不少于8课时。", "0", 0, 4),
+    ]
+    page.get_by_role("button", name="添加一项任务").click()  # three rows are offered; a fourth
+    for row, (area, measure, result, money, first, last) in enumerate(tasks):
+        page.locator(f"#id_task-{row}-field").select_option(area)
+        page.locator(f"#id_task-{row}-measure").fill(measure)
+        page.locator(f"#id_task-{row}-expected_result").fill(result)
+        page.locator(f"#id_task-{row}-investment_wan_yuan").fill(money)
+        page.locator(f"#id_task-{row}-start_year").fill(str(year + first))
+        page.locator(f"#id_task-{row}-end_year").fill(str(year + last))
 
     field("计划总投资(万元)").fill("1,280")
     field("绿色信贷").check()
@@ -119,7 +131,7 @@ def test_an_application_goes_from_draft_to_expert_review(page: Page, live_server
     page.get_by_role("button", name="提交申报").click()
     summary = page.locator("#plan-problems")
     expect(summary).to_contain_text("创建方案尚有以下内容需要补充或修改：")
-    for message in ["请填写项目位置。", "请说明试点边界范围。", "请填写人口(大于0)。",
+    for message in ["请填写项目位置。", "请说明试点边界范围。", "请填写基准年人口(大于0)。",
                     f"基准年应在2015年至{year}年之间。", "请为指标「人均碳排放量」设定目标。",
                     "请至少在3个领域填写重点任务和措施。", "请填写组织实施与保障措施。"]:
         expect(summary.get_by_role("listitem").filter(
@@ -135,7 +147,8 @@ def test_an_application_goes_from_draft_to_expert_review(page: Page, live_server
     expect(success(page)).to_have_text("草稿已保存。")
     expect(page.locator("#plan-problems")).to_have_count(0)
     expect(page.get_by_label("项目位置", exact=True)).to_have_value(LOCATION_V1)
-    expect(page.get_by_label("人口(人)", exact=True)).to_have_value("2400")
+    expect(page.get_by_label("基准年人口(人)", exact=True)).to_have_value("2400")
+    expect(page.locator("#task-t4 legend")).to_have_text("任务4")
     expect(page.get_by_label(f"碳排放总量 {year + 4}年", exact=True)).to_have_value("2900")
     expect(page.get_by_label("绿色信贷", exact=True)).to_be_checked()
     shot(page, "applicant-plan-saved")

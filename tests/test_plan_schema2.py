@@ -1,0 +1,672 @@
+"""The creation plan, schema 2: conversion from schema 1, task items in the editor, figures that
+must make sense together, eligibility conditions and key parks, old versions read and compared
+by path, amounts and units in English."""
+import copy
+import importlib
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from pilots import services
+from pilots.choices import State
+from pilots.demo import demo_plan
+from pilots.models import (
+    Batch,
+    Category,
+    EligibilityCondition,
+    KeyPark,
+    KeyParkLevel,
+    PlanVersion,
+    Project,
+)
+from pilots.plan import Problem, add_task, problems, remove_task, upgrade
+from pilots.plan_display import money_text, plan_rows
+
+APPLICANT = "app_campus_yizhou"
+MIGRATION = importlib.import_module("pilots.migrations.0006_plan_schema_2")
+YEAR = timezone.localdate().year
+
+
+def _plan(code):
+    return demo_plan(Category.objects.get(code=code))
+
+
+def _problems(code, plan):
+    return problems(plan, Category.objects.get(code=code))
+
+
+def _reload(project):
+    return Project.objects.get(pk=project.pk)
+
+
+def _messages(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def _editor_url(project):
+    return reverse("plan-edit", args=[project.pk])
+
+
+def _new_campus(demo, name="宜州区第三初级中学近零碳排放校园"):
+    return services.create_project(actor=demo.user(APPLICANT),
+                                   batch=Batch.objects.order_by("-year").first(),
+                                   category=Category.objects.get(code="campus"), name=name)
+
+
+def _as_post(plan, action):
+    """What the editor posts when every value of the schema-2 ``plan`` is typed in."""
+    overview, baseline = plan["overview"], plan["baseline"]
+    data = {"action": action, "location": overview["location"],
+            "boundary": overview["boundary"], "area_km2": overview["area_km2"],
+            "baseline_year": str(baseline["year"]),
+            "total_emissions_t": baseline["total_emissions_t"],
+            "total_wan_yuan": plan["investment"]["total_wan_yuan"],
+            "support_sought": list(plan["investment"]["support_sought"]),
+            "start_year": str(plan["schedule"]["start_year"]),
+            "end_year": str(plan["schedule"]["end_year"]),
+            "safeguards": plan["safeguards"],
+            "eligibility": list(plan["eligibility"]["confirmed"])}
+    if overview["key_park"] is not None:
+        data["key_park"] = str(overview["key_park"])
+    for key, by_year in plan["denominators"].items():
+        data[f"denom_{key}"] = by_year[str(baseline["year"])]
+    for source, value in baseline["energy_mix"].items():
+        data[f"mix_{source}"] = value
+    for code, entry in plan["targets"].items():
+        if "baseline" in entry:
+            data[f"t_{code}_baseline"] = entry["baseline"]
+        data[f"t_{code}_target"] = entry["target"]
+        for year, value in entry["milestones"].items():
+            data[f"t_{code}_y{year}"] = value
+    for n, task in enumerate(plan["tasks"]):
+        for key, value in task.items():
+            data[f"task-{n}-{key}"] = "" if value is None else str(value)
+    return data
+
+
+# A schema-1 plan as the old editor stored it (and the old demo: 36 800 t against 100 t).
+SCHEMA_1 = {
+    "overview": {"location": "广西河池市", "boundary": "以规划红线为界，详见附图。",
+                 "area_km2": 2.5, "denominators": {"population": 12000}},
+    "baseline": {"year": 2024, "total_emissions_t": 36800,
+                 "energy_mix": {"electricity": 62, "coal": 8, "natural_gas": 12, "oil": 10,
+                                "renewable": 8}},
+    "targets": {"per_capita": {"baseline": 100.0, "target": 78.0,
+                               "milestones": {"2025": 92.0, "2026": 85.0, "2027": 78.0}},
+                "total": {"baseline": 100, "target": 78,
+                          "milestones": {"2025": 92, "2026": 85, "2027": 78}}},
+    "tasks": {"energy": "建设屋顶分布式光伏3兆瓦，推进电能替代。", "industry": "",
+              "transport": "公务及场内车辆全面电动化，新增充电桩120个。"},
+    "investment": {"total_wan_yuan": 4800, "support_sought": ["green_credit"]},
+    "schedule": {"start_year": 2025, "end_year": 2027},
+    "safeguards": "成立创建工作领导小组。",
+}
+
+SCHEMA_1_CONVERTED = {
+    "schema": 2,
+    "overview": {"location": "广西河池市", "boundary": "以规划红线为界，详见附图。",
+                 "area_km2": "2.5", "key_park": None},
+    "denominators": {"population": {"2024": "12000"}},
+    "baseline": {"year": 2024, "total_emissions_t": "36800",
+                 "energy_mix": {"electricity": "62", "coal": "8", "natural_gas": "12",
+                                "oil": "10", "renewable": "8"}},
+    "targets": {"per_capita": {"baseline": "100", "target": "78",
+                               "milestones": {"2025": "92", "2026": "85", "2027": "78"}},
+                "total": {"target": "78", "milestones": {"2025": "92", "2026": "85",
+                                                         "2027": "78"}}},
+    "tasks": [
+        {"id": "t1", "field": "energy", "measure": "建设屋顶分布式光伏3兆瓦，推进电能替代。",
+         "expected_result": "", "investment_wan_yuan": "", "start_year": None, "end_year": None},
+        {"id": "t2", "field": "transport", "measure": "公务及场内车辆全面电动化，新增充电桩120个。",
+         "expected_result": "", "investment_wan_yuan": "", "start_year": None, "end_year": None},
+    ],
+    "task_seq": 2,
+    "investment": {"total_wan_yuan": "4800", "support_sought": ["green_credit"]},
+    "schedule": {"start_year": 2025, "end_year": 2027},
+    "safeguards": "成立创建工作领导小组。",
+    "eligibility": {"confirmed": []},
+}
+
+
+# --- Schema 1 → 2 -------------------------------------------------------------------
+
+def test_a_schema_1_plan_converts_to_schema_2():
+    before = copy.deepcopy(SCHEMA_1)
+    assert upgrade(SCHEMA_1) == SCHEMA_1_CONVERTED
+    assert SCHEMA_1 == before  # the plan given is not changed
+
+
+def test_a_draft_without_a_baseline_year_dates_its_denominators_to_the_fallback_year():
+    plan = {**SCHEMA_1, "baseline": {"total_emissions_t": 36800}}
+    assert upgrade(plan, fallback_year=2025)["denominators"] == {"population": {"2025": "12000"}}
+
+
+def test_a_frozen_schema_1_version_keeps_its_typed_total_baseline_when_read():
+    converted = upgrade({**SCHEMA_1, "attachments": [{"id": 1, "name": "a.pdf", "size": 1}]},
+                        keep_total_baseline=True)
+    assert converted["targets"]["total"]["baseline"] == "100"
+    assert converted["attachments"] == [{"id": 1, "name": "a.pdf", "size": 1}]
+
+
+def test_a_schema_2_plan_comes_back_unchanged(demo):
+    plan = _plan("campus")
+    assert upgrade(plan) == plan
+
+
+def test_the_migration_converts_the_drafts_in_the_database_and_leaves_versions_alone(demo):
+    draft = demo.draft(APPLICANT)
+    undated = demo.draft("app_campus_jinchengjiang")
+    submitted = demo.project_in(State.COUNTY_REVIEW)
+    frozen = list(PlanVersion.objects.filter(project=submitted).values_list("content", flat=True))
+    assert len(frozen) == 1
+    Project.objects.filter(pk__in=[draft.pk, submitted.pk]).update(plan=SCHEMA_1)
+    Project.objects.filter(pk=undated.pk).update(plan={**SCHEMA_1, "baseline": {}})
+    updated_at = _reload(draft).updated_at
+
+    MIGRATION.convert_plans(apps)
+
+    assert _reload(draft).plan == SCHEMA_1_CONVERTED
+    assert _reload(submitted).plan == SCHEMA_1_CONVERTED
+    assert _reload(draft).updated_at == updated_at  # converting is not an edit
+    # No baseline year: the denominators are dated to the year before the batch.
+    assert _reload(undated).plan["denominators"] == {
+        "population": {str(undated.batch.year - 1): "12000"}}
+    assert list(PlanVersion.objects.filter(project=submitted)
+                .values_list("content", flat=True)) == frozen
+
+
+def test_the_migration_converts_every_demo_draft_as_it_was_before_schema_2(demo):
+    """Each demo draft given the plan the old demo wrote, then converted by the migration."""
+    drafts = list(Project.objects.filter(state=State.DRAFT).select_related("category"))
+    for project in drafts:
+        old = copy.deepcopy(SCHEMA_1)
+        codes = [i.code for i in project.category.indicators.all()]
+        old["targets"] = {code: copy.deepcopy(SCHEMA_1["targets"]["per_capita"])
+                          for code in codes}
+        Project.objects.filter(pk=project.pk).update(plan=old)
+
+    MIGRATION.convert_plans(apps)
+
+    for project in drafts:
+        plan = _reload(project).plan
+        assert plan["schema"] == 2
+        assert [(t["id"], t["field"]) for t in plan["tasks"]] == [("t1", "energy"),
+                                                                   ("t2", "transport")]
+        assert plan["baseline"]["total_emissions_t"] == "36800"
+        assert "baseline" not in plan["targets"].get("total", {})  # entered once now
+    # Converting twice changes nothing.
+    before = {p.pk: _reload(p).plan for p in drafts}
+    MIGRATION.convert_plans(apps)
+    assert {p.pk: _reload(p).plan for p in drafts} == before
+
+
+def test_the_migration_seeds_the_eligibility_conditions_of_the_work_plan(demo):
+    rows = [(c.category.code, c.code, c.required) for c in
+            EligibilityCondition.objects.filter(code__in=[
+                "boundary_clear", "key_park", "clean_energy", "large_venue"]).select_related(
+                "category").order_by("category__order", "order")]
+    assert rows == [("region", "boundary_clear", True), ("park", "key_park", True),
+                    ("park", "clean_energy", True), ("commercial", "large_venue", False)]
+    park = KeyPark.objects.get(name="河池·大任产业园")
+    assert (park.level, park.is_listed) == (KeyParkLevel.REGIONAL, True)
+
+
+# --- The demo plans add up ----------------------------------------------------------
+
+@pytest.mark.parametrize(("code", "intensity", "denominator", "baseline", "total_target"), [
+    ("region", "per_capita", "population", "8", "312800"),  # 368000 t ÷ 46000 people
+    ("park", "per_output_value", "output_value", "0.4", "782000"),
+    ("community", "per_capita", "population", "2.5", "25500"),
+    ("campus", "per_capita", "population", "1.8", "3672"),
+    ("commercial", "per_floor_area", "floor_area", "100", "7225"),  # kg: 8500 t × 1000 ÷ 85000 m²
+])
+def test_every_demo_plan_computes_its_intensity_baseline_from_its_total(
+        demo, code, intensity, denominator, baseline, total_target):
+    plan = _plan(code)
+    assert list(plan["denominators"][denominator]) == [str(YEAR - 1)]
+    assert plan["targets"][intensity]["baseline"] == baseline
+    assert "baseline" not in plan["targets"]["total"]  # that is baseline.total_emissions_t
+    assert plan["targets"]["total"]["target"] == total_target  # 85 % of the baseline total
+    assert _problems(code, plan) == []
+
+
+# --- Figures that must make sense together ------------------------------------------
+
+def test_an_intensity_baseline_that_is_not_total_over_denominator_is_refused(demo):
+    plan = _plan("campus")
+    plan["targets"]["per_capita"]["baseline"] = "100"  # 4320 t ÷ 2400 people is 1.8
+    plan["targets"]["per_capita"]["target"] = "78"
+    plan["targets"]["per_capita"]["milestones"] = {str(YEAR): "92", str(YEAR + 1): "85",
+                                                   str(YEAR + 2): "78"}
+
+    assert _problems("campus", plan) == [
+        Problem("targets.per_capita.baseline",
+                "指标「人均碳排放量」的基准值应等于基准年碳排放总量÷人口，即1.8，当前填写为100。")]
+
+
+@pytest.mark.parametrize("typed", ["1.8", "1.80", "1.75", "2"])
+def test_an_intensity_baseline_rounded_as_typed_is_accepted(demo, typed):
+    plan = _plan("campus")
+    plan["baseline"]["total_emissions_t"] = "4300"  # ÷ 2400 = 1.7917
+    plan["targets"]["per_capita"]["baseline"] = typed
+    plan["targets"]["total"].update(target="3655", milestones={
+        str(YEAR): "4085", str(YEAR + 1): "3870", str(YEAR + 2): "3655"})
+    found = _problems("campus", plan)
+    assert found == ([] if typed != "1.75" else [Problem(
+        "targets.per_capita.baseline",
+        "指标「人均碳排放量」的基准值应等于基准年碳排放总量÷人口，即1.7917，当前填写为1.75。")])
+
+
+def test_the_editor_refuses_an_inconsistent_baseline_next_to_its_input(demo, client):
+    project = _new_campus(demo)
+    plan = _plan("campus")
+    plan["targets"]["per_capita"]["baseline"] = "18"
+    client.force_login(demo.user(APPLICANT))
+
+    response = client.post(_editor_url(project), _as_post(plan, "submit"))
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    message = "指标「人均碳排放量」的基准值应等于基准年碳排放总量÷人口，即1.8，当前填写为18。"
+    assert form.errors == {"t_per_capita_baseline": [message]}
+    html = response.content.decode()
+    assert f'<a href="#id_t_per_capita_baseline">{message}</a>' in html
+    assert "按基准年数据计算为1.8" in html
+    project = _reload(project)
+    assert (project.state, project.versions.count()) == (State.DRAFT, 0)
+    assert project.plan["targets"]["per_capita"]["baseline"] == "18"  # the draft is kept
+
+
+def test_a_rising_milestone_is_marked_on_that_years_input(demo, client):
+    """Defect B4: 碳排放总量 95 after 92 was marked on the target, not on the year."""
+    project = _new_campus(demo)
+    plan = _plan("campus")
+    plan["targets"]["total"].update(target="78", milestones={
+        str(YEAR): "92", str(YEAR + 1): "95", str(YEAR + 2): "78"})
+    client.force_login(demo.user(APPLICANT))
+
+    response = client.post(_editor_url(project), _as_post(plan, "submit"))
+
+    message = f"指标「碳排放总量」应逐年稳步下降：{YEAR + 1}年的目标95高于{YEAR}年的92。"
+    assert [p.field for p in _reload(project).plan_problems()] == [
+        f"targets.total.milestones.{YEAR + 1}"]
+    assert response.context["form"].errors == {f"t_total_y{YEAR + 1}": [message]}
+
+
+def test_milestones_outside_the_term_are_named_once_per_indicator(demo):
+    """Defect B4: "逐年目标的年份应在建设期内" was listed twice and named no indicator."""
+    plan = _plan("campus")
+    for entry in plan["targets"].values():
+        entry["milestones"][str(YEAR + 6)] = entry["target"]
+        entry["milestones"][str(YEAR + 7)] = entry["target"]
+
+    assert _problems("campus", plan) == [
+        Problem(f"targets.per_capita.milestones.{YEAR + 6}",
+                f"指标「人均碳排放量」的逐年目标年份应在建设期({YEAR}年至{YEAR + 2}年)内："
+                f"{YEAR + 6}年、{YEAR + 7}年。"),
+        Problem(f"targets.total.milestones.{YEAR + 6}",
+                f"指标「碳排放总量」的逐年目标年份应在建设期({YEAR}年至{YEAR + 2}年)内："
+                f"{YEAR + 6}年、{YEAR + 7}年。")]
+
+
+def test_the_last_milestone_must_be_the_target(demo):
+    plan = _plan("campus")
+    plan["targets"]["total"]["target"] = "3500"
+    assert _problems("campus", plan) == [
+        Problem(f"targets.total.milestones.{YEAR + 2}",
+                f"指标「碳排放总量」建设期末({YEAR + 2}年)的逐年目标应等于目标值3500。")]
+
+
+@pytest.mark.parametrize(("field", "value", "path", "message"), [
+    ("area", "50", "overview.area_km2",
+     "占地面积50 平方公里不在近零碳排放校园的合理范围(0.005至10 平方公里)内，请核对数值和单位。"),
+    ("population", "240000", f"denominators.population.{YEAR - 1}",
+     "人口240000 人不在近零碳排放校园的合理范围(100至100000 人)内，请核对数值和单位。"),
+])
+def test_a_size_outside_the_plausible_bounds_of_the_category_is_refused(
+        demo, field, value, path, message):
+    plan = _plan("campus")
+    if field == "area":
+        plan["overview"]["area_km2"] = value
+    else:
+        plan["denominators"]["population"][str(YEAR - 1)] = value
+        plan["targets"]["per_capita"].update(baseline="0.018", target="0.015", milestones={
+            str(YEAR): "0.017", str(YEAR + 1): "0.016", str(YEAR + 2): "0.015"})
+    assert _problems("campus", plan) == [Problem(path, message)]
+
+
+def test_the_plausible_bounds_are_settings(demo, settings):
+    settings.PLAN_BOUNDS = {"campus": {"area_km2": (Decimal("0.5"), Decimal("1"))}}
+    plan = _plan("campus")  # 0.35 km²
+    assert _problems("campus", plan) == [Problem(
+        "overview.area_km2",
+        "占地面积0.35 平方公里不在近零碳排放校园的合理范围(0.5至1 平方公里)内，请核对数值和单位。")]
+
+
+def test_task_items_need_a_real_measure_a_result_and_years_in_the_term(demo):
+    plan = _plan("campus")
+    plan["tasks"][1].update(measure="节能改造", expected_result=" ")
+    plan["tasks"][2].update(start_year=YEAR + 1, end_year=YEAR + 4)
+    plan["tasks"][3].update(field="")
+
+    assert _problems("campus", plan) == [
+        Problem("tasks.t2.measure", "请写明任务2的具体措施：做什么、做多少(不少于10个字)。"),
+        Problem("tasks.t2.expected_result", "请填写任务2的预期成效。"),
+        Problem("tasks.t3.start_year", f"任务3的实施年份应在建设期({YEAR}年至{YEAR + 2}年)内。"),
+        Problem("tasks.t4.field", "请选择任务4所属的领域。"),
+    ]
+
+
+def test_task_investments_may_not_exceed_the_total(demo):
+    plan = _plan("campus")
+    plan["investment"]["total_wan_yuan"] = "4000"  # the tasks add up to 4800
+    assert _problems("campus", plan) == [
+        Problem("investment.total_wan_yuan", "各项任务投资合计4800 万元，超过计划总投资4000 万元。")]
+
+
+def test_a_park_energy_mix_must_be_mainly_clean(demo):
+    plan = _plan("park")
+    plan["baseline"]["energy_mix"] = {"electricity": "30", "coal": "55", "natural_gas": "10",
+                                      "oil": "5"}
+    assert _problems("park", plan) == [
+        Problem("baseline.energy_mix",
+                "能源结构应以电力、天然气等清洁能源为主：外购电力、天然气和可再生能源合计40%，未超过50%。")]
+
+
+# --- Eligibility and the key park list ---------------------------------------------------
+
+def test_an_unconfirmed_required_condition_is_named(demo):
+    plan = _plan("region")
+    plan["eligibility"]["confirmed"] = ["builder", "low_carbon_model"]
+    assert _problems("region", plan) == [
+        Problem("eligibility.boundary_clear", "请确认遴选条件：申报区域边界明确")]
+
+
+def test_a_preferred_condition_may_stay_unconfirmed(demo):
+    plan = _plan("commercial")
+    plan["eligibility"]["confirmed"] = ["builder"]
+    assert _problems("commercial", plan) == []
+
+
+@pytest.mark.parametrize(("choose", "message"), [
+    ("none", "请选择园区所在的自治区级及以上重点产业园区。"),
+    ("delisted", "所选园区不在自治区级及以上重点产业园区名录内，不能申报园区试点。"),
+    ("unknown", "所选园区不在自治区级及以上重点产业园区名录内，不能申报园区试点。"),
+])
+def test_a_park_not_on_the_key_park_list_is_refused_on_submit(demo, api, choose, message):
+    project = demo.draft("app_park_yizhou")
+    plan = copy.deepcopy(project.plan)
+    if choose == "none":
+        plan["overview"]["key_park"] = None
+    elif choose == "delisted":
+        KeyPark.objects.filter(pk=plan["overview"]["key_park"]).update(is_listed=False)
+    else:
+        plan["overview"]["key_park"] = 999999
+    Project.objects.filter(pk=project.pk).update(plan=plan)
+    api.force_authenticate(demo.user("app_park_yizhou"))
+
+    response = api.post(f"/api/projects/{project.pk}/transitions/submit/", {}, format="json")
+
+    assert response.status_code == 409
+    assert _reload(project).plan_problems() == [Problem("overview.key_park", message)]
+    assert _reload(project).state == State.DRAFT
+
+
+def test_the_park_editor_offers_only_listed_parks_and_keeps_a_delisted_choice(demo, client):
+    project = demo.draft("app_park_yizhou")
+    daren = KeyPark.objects.get(name="河池·大任产业园")
+    other = KeyPark.objects.create(name="测试园区", level=KeyParkLevel.NATIONAL, is_listed=False)
+    client.force_login(demo.user("app_park_yizhou"))
+
+    choices = client.get(_editor_url(project)).context["form"].fields["key_park"].choices
+    assert choices == [("", "请选择园区"), (daren.pk, "河池·大任产业园(自治区级)")]
+
+    response = client.post(_editor_url(project), {**_as_post(project.plan, "save"),
+                                                  "key_park": str(other.pk)})
+    assert response.context["form"].errors == {"key_park": ["所选园区不在重点产业园区名录中。"]}
+    assert _reload(project).plan["overview"]["key_park"] == daren.pk
+
+
+def test_the_county_officer_sees_the_checklist_beside_the_plan(demo, client):
+    project = demo.draft("app_park_yizhou")
+    project = services.fire(project, "submit", demo.user("app_park_yizhou"))
+    client.force_login(demo.user("yizhou_industry"))
+
+    response = client.get(reverse("project-detail", args=[project.pk]))
+
+    assert response.status_code == 200
+    rows = {r.path: (r.section, r.label, r.value) for r in response.context["plan_rows"]}
+    assert rows["overview.key_park"] == ("遴选条件", "园区已纳入自治区级及以上重点产业园区名录",
+                                         "河池·大任产业园(自治区级)")
+    assert rows["eligibility.clean_energy"] == (
+        "遴选条件", "园区能源结构以电力、天然气等清洁能源为主", "已确认")
+    html = response.content.decode()
+    assert '<div id="plan-eligibility.builder"><dt>以园区管理委员会等园区管理单位为建设主体</dt>' \
+        in html
+
+
+# --- Task items in the editor ---------------------------------------------------------
+
+def test_task_ids_are_never_reused():
+    plan = {"tasks": [], "task_seq": 0}
+    assert [add_task(plan) for _ in range(3)] == ["t1", "t2", "t3"]
+    assert remove_task(plan, "t3") is True
+    assert remove_task(plan, "t9") is False
+    assert add_task(plan) == "t4"
+    assert [t["id"] for t in plan["tasks"]] == ["t1", "t2", "t4"]
+
+
+def test_the_editor_adds_a_task_item_without_javascript(demo, client):
+    project = demo.draft(APPLICANT)
+    client.force_login(demo.user(APPLICANT))
+    page = client.get(_editor_url(project)).content.decode()
+    assert ('<button type="submit" name="action" value="add_task" class="secondary" '
+            'data-add-task>添加一项任务</button>') in page
+
+    response = client.post(_editor_url(project), _as_post(project.plan, "add_task"))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{_editor_url(project)}#task-t6"
+    assert _messages(response) == ["已添加一项任务，草稿已保存。"]
+    plan = _reload(project).plan
+    assert [t["id"] for t in plan["tasks"]] == ["t1", "t2", "t3", "t4", "t5", "t6"]
+    assert plan["tasks"][-1] == {"id": "t6", "field": "", "measure": "", "expected_result": "",
+                                 "investment_wan_yuan": "", "start_year": None, "end_year": None}
+    html = client.get(_editor_url(project)).content.decode()
+    assert '<fieldset class="task-item" id="task-t6">' in html
+    assert '<input type="hidden" name="task-5-id" value="t6">' in html
+
+
+def test_the_editor_saves_what_was_typed_before_adding(demo, client):
+    project = demo.draft(APPLICANT)
+    client.force_login(demo.user(APPLICANT))
+    data = _as_post(project.plan, "add_task")
+    data["task-0-measure"] = "建设屋顶分布式光伏5兆瓦，推进电能替代。"
+
+    client.post(_editor_url(project), data)
+
+    plan = _reload(project).plan
+    assert plan["tasks"][0]["measure"] == "建设屋顶分布式光伏5兆瓦，推进电能替代。"
+    assert len(plan["tasks"]) == 6
+
+
+def test_the_editor_removes_a_task_item_and_never_reuses_its_id(demo, client):
+    project = demo.draft(APPLICANT)
+    client.force_login(demo.user(APPLICANT))
+    page = client.get(_editor_url(project)).content.decode()
+    assert ('<button type="submit" name="remove_task" value="t2" class="danger task-remove">'
+            '删除任务2</button>') in page
+
+    response = client.post(_editor_url(project), {**_as_post(project.plan, "save"),
+                                                  "remove_task": "t2"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{_editor_url(project)}#tasks"
+    assert _messages(response) == ["已删除任务2，草稿已保存。"]
+    plan = _reload(project).plan
+    assert [(t["id"], t["field"]) for t in plan["tasks"]] == [
+        ("t1", "energy"), ("t3", "transport"), ("t4", "carbon_sink"), ("t5", "management")]
+
+    client.post(_editor_url(project), _as_post(plan, "add_task"))
+    assert [t["id"] for t in _reload(project).plan["tasks"]] == ["t1", "t3", "t4", "t5", "t6"]
+
+
+def test_a_row_added_in_the_browser_gets_the_next_id_and_a_posted_id_cannot_be_reused(
+        demo, client):
+    project = demo.draft(APPLICANT)
+    plan = copy.deepcopy(project.plan)
+    remove_task(plan, "t5")
+    services.save_plan(project, demo.user(APPLICANT), plan)  # t5 was handed out, then removed
+    client.force_login(demo.user(APPLICANT))
+    data = _as_post(plan, "save")
+    data.update({"task-7-id": "t5", "task-7-field": "industry",  # a stale or forged id
+                 "task-7-measure": "淘汰高耗能设备，实施电机能效提升。",
+                 "task-9-field": "management", "task-9-measure": "建立碳排放统计台账制度。"})
+
+    client.post(_editor_url(project), data)
+
+    tasks = _reload(project).plan["tasks"]
+    assert [(t["id"], t["field"]) for t in tasks] == [
+        ("t1", "energy"), ("t2", "buildings"), ("t3", "transport"), ("t4", "carbon_sink"),
+        ("t6", "industry"), ("t7", "management")]
+    assert _reload(project).plan["task_seq"] == 7
+
+
+def test_a_problem_of_a_task_item_shows_next_to_its_input(demo, client):
+    project = _new_campus(demo)
+    plan = _plan("campus")
+    plan["tasks"][2]["measure"] = "电动化"
+    client.force_login(demo.user(APPLICANT))
+
+    response = client.post(_editor_url(project), _as_post(plan, "submit"))
+
+    form = response.context["form"]
+    task = next(t for t in form.tasks if t.task_id == "t3")
+    assert task.errors == {"measure": ["请写明任务3的具体措施：做什么、做多少(不少于10个字)。"]}
+    assert '<a href="#id_task-2-measure">请写明任务3的具体措施：做什么、做多少(不少于10个字)。</a>' \
+        in response.content.decode()
+
+
+def test_a_bad_number_in_a_task_item_changes_nothing(demo, client):
+    project = demo.draft(APPLICANT)
+    before = project.plan
+    client.force_login(demo.user(APPLICANT))
+    data = _as_post(before, "add_task")
+    data["task-1-investment_wan_yuan"] = "两千"
+
+    response = client.post(_editor_url(project), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].error_list() == [
+        {"field": "task-1-investment_wan_yuan", "label": "任务2 投资(万元)",
+         "message": "请输入数字。"}]
+    assert _reload(project).plan == before
+
+
+# --- Old versions render and compare by path -------------------------------------------
+
+def _project_with_a_schema_1_version(demo):
+    """A campus project whose first version was frozen in schema 1, the second in schema 2."""
+    project = _new_campus(demo)
+    applicant = demo.user(APPLICANT)
+    PlanVersion.objects.create(project=project, number=1, created_by=applicant,
+                               content={**SCHEMA_1, "attachments": []})
+    draft = upgrade(SCHEMA_1)
+    draft["overview"]["location"] = "河池市宜州区庆远镇城西路88号"
+    PlanVersion.objects.create(project=project, number=2, created_by=applicant,
+                               content={**draft, "attachments": []})
+    return project
+
+
+def test_a_schema_1_version_still_reads_row_by_row(demo):
+    project = _project_with_a_schema_1_version(demo)
+    rows = plan_rows(project.versions.get(number=1).content, project.category)
+    by_path = {r.path: r.value for r in rows}
+    assert by_path["overview.area_km2"] == "2.5 平方公里"
+    assert by_path["denominators.population.2024"] == "12000 人"
+    assert by_path["targets.total.baseline"] == "100 吨二氧化碳"  # as it was typed then
+    assert by_path["tasks.t1.measure"] == "建设屋顶分布式光伏3兆瓦，推进电能替代。"
+    assert by_path["tasks.t2.field"] == "交通"
+    assert by_path["investment.total_wan_yuan"] == "4800 万元"
+
+
+def test_a_schema_1_version_compares_with_a_schema_2_version_by_path(demo, client):
+    project = _project_with_a_schema_1_version(demo)
+    client.force_login(demo.user(APPLICANT))
+
+    response = client.get(reverse("version-compare", args=[project.pk]), {"a": 1, "b": 2})
+
+    assert response.status_code == 200
+    changed = [(r["path"], r["left"], r["right"]) for r in response.context["rows"]
+               if r["changed"]]
+    assert changed == [
+        ("overview.location", "广西河池市", "河池市宜州区庆远镇城西路88号"),
+        ("targets.total.baseline", "100 吨二氧化碳", ""),  # no longer typed twice
+    ]
+
+
+def test_a_comparison_pairs_the_same_rows_in_english_and_in_chinese(demo, client):
+    project = _project_with_a_schema_1_version(demo)
+    client.force_login(demo.user(APPLICANT))
+    url = reverse("version-compare", args=[project.pk])
+
+    chinese = client.get(url, {"a": 1, "b": 2}).context["rows"]
+    english = client.get(url, {"a": 1, "b": 2}, HTTP_ACCEPT_LANGUAGE="en").context["rows"]
+
+    assert [r["path"] for r in english] == [r["path"] for r in chinese]
+    assert [r["path"] for r in english if r["changed"]] == ["overview.location",
+                                                           "targets.total.baseline"]
+
+
+def test_a_task_added_in_a_later_version_shows_after_the_tasks_before_it(demo, client):
+    project = _project_with_a_schema_1_version(demo)
+    later = upgrade(SCHEMA_1)
+    task_id = add_task(later)
+    later["tasks"][-1].update(field="management", measure="建立能源与碳排放在线监测平台。")
+    PlanVersion.objects.create(project=project, number=3, created_by=demo.user(APPLICANT),
+                               content={**later, "attachments": []})
+    client.force_login(demo.user(APPLICANT))
+
+    rows = client.get(reverse("version-compare", args=[project.pk]),
+                      {"a": 1, "b": 3}).context["rows"]
+
+    paths = [r["path"] for r in rows]
+    assert task_id == "t3"
+    assert paths[paths.index("tasks.t2.years") + 1:paths.index("tasks.t2.years") + 3] == [
+        "tasks.t3.field", "tasks.t3.measure"]
+    assert [(r["path"], r["left"], r["right"]) for r in rows if r["changed"]] == [
+        ("targets.total.baseline", "100 吨二氧化碳", ""),
+        ("tasks.t3.field", "", "管理"),
+        ("tasks.t3.measure", "", "建立能源与碳排放在线监测平台。")]
+
+
+# --- English: amounts and units ---------------------------------------------------------
+
+@pytest.mark.parametrize(("wan_yuan", "chinese", "english"), [
+    ("4800", "4800 万元", "CNY 48 million"),
+    ("1280", "1280 万元", "CNY 12.8 million"),
+    ("35", "35 万元", "CNY 350,000"),
+    ("0.5", "0.5 万元", "CNY 5,000"),
+    ("2300000", "2300000 万元", "CNY 23 billion"),
+])
+def test_amounts_in_wan_yuan_read_properly_in_both_languages(wan_yuan, chinese, english):
+    assert money_text(wan_yuan) == chinese
+    with translation.override("en"):
+        assert money_text(wan_yuan) == english
+
+
+def test_plan_figures_read_in_english(demo):
+    project = demo.draft(APPLICANT)
+    with translation.override("en"):
+        rows = {r.path: r.value for r in plan_rows(project.plan, project.category)}
+    assert rows["overview.area_km2"] == "0.35 km²"
+    assert rows[f"denominators.population.{YEAR - 1}"] == "2,400 people"
+    assert rows["baseline.total_emissions_t"] == "4,320 tCO₂"
+    assert rows["targets.per_capita.baseline"] == "1.8 tCO₂ per person"
+    assert rows["targets.total.target"] == "3,672 tCO₂"
+    assert rows["tasks.t1.investment_wan_yuan"] == "CNY 15 million"
+    assert rows["investment.total_wan_yuan"] == "CNY 48 million"
