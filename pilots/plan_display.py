@@ -110,11 +110,19 @@ def indicator_label(indicator) -> str:
 def key_park_text(park) -> str:
     if park is None:
         return _("所选园区已不在名录中")
-    text = f"{park.label}({park.get_level_display()})"
+    text = _("%(park)s(%(level)s)") % {"park": park.label, "level": park.get_level_display()}
     return text if park.is_listed else _("%(park)s，已移出名录") % {"park": text}
 
 
 # --- The rows --------------------------------------------------------------------------
+
+def shown_indicators(indicators, targets) -> list:
+    """The indicators a plan is read by: of alternatives, the ones it set a target for (all
+    of them while it has set none)."""
+    chosen = {i.alternative_group for i in indicators if i.alternative_group and targets.get(i.code)}
+    return [i for i in indicators
+            if not i.alternative_group or i.alternative_group not in chosen or targets.get(i.code)]
+
 
 def plan_rows(plan: dict, category) -> list[PlanRow]:
     """The plan as rows of (section, label, value text, path), in the active language."""
@@ -122,6 +130,7 @@ def plan_rows(plan: dict, category) -> list[PlanRow]:
     if not plan_rules.is_schema_2(plan):
         plan = plan_rules.upgrade(plan, total_codes=plan_rules.total_indicator_codes(indicators),
                                   keep_total_baseline=True)
+    indicators = shown_indicators(indicators, plan.get("targets") or {})
     rows: list[PlanRow] = []
 
     def add(section, label, value, path):

@@ -670,3 +670,30 @@ def test_plan_figures_read_in_english(demo):
     assert rows["targets.total.target"] == "3,672 tCO₂"
     assert rows["tasks.t1.investment_wan_yuan"] == "CNY 15 million"
     assert rows["investment.total_wan_yuan"] == "CNY 48 million"
+
+
+def test_a_park_plan_reads_only_the_intensity_indicator_it_chose(demo):
+    project = demo.draft("app_park_yizhou")
+    paths = [r.path for r in plan_rows(project.plan, project.category)]
+    assert [p for p in paths if p.startswith("targets.per_")] == [
+        "targets.per_output_value.baseline", "targets.per_output_value.target",
+        f"targets.per_output_value.milestones.{YEAR}",
+        f"targets.per_output_value.milestones.{YEAR + 1}",
+        f"targets.per_output_value.milestones.{YEAR + 2}"]
+    assert [p for p in paths if p.startswith("denominators.")] == [
+        f"denominators.output_value.{YEAR - 1}"]
+
+
+def test_more_task_rows_than_allowed_are_refused_and_nothing_is_saved(demo, client):
+    project = demo.draft(APPLICANT)
+    before = project.plan
+    client.force_login(demo.user(APPLICANT))
+    data = _as_post(before, "save")
+    data.update({f"task-{n}-measure": "建设屋顶分布式光伏500千瓦。" for n in range(5, 102)})
+
+    response = client.post(_editor_url(project), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["重点任务最多100项。"]
+    assert "重点任务最多100项。" in response.content.decode()
+    assert _reload(project).plan == before

@@ -321,12 +321,12 @@ class PlanForm(forms.Form):
 
     # --- checking -----------------------------------------------------------
     def is_valid(self):
-        tasks_valid = all([form.is_valid() for form in self.tasks])  # every row, for its errors
-        valid = super().is_valid() and tasks_valid
+        valid = super().is_valid()
         if len(self.tasks) > plan_rules.MAX_TASKS:
             self.add_error(None, _("重点任务最多%(n)s项。") % {"n": plan_rules.MAX_TASKS})
             return False
-        return valid
+        tasks_valid = all([form.is_valid() for form in self.tasks])  # every row, for its errors
+        return valid and tasks_valid
 
     def clean(self):
         data = super().clean()
