@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -157,6 +159,11 @@ def test_a_schema_2_plan_comes_back_unchanged(demo):
     assert upgrade(plan) == plan
 
 
+def _apps_at_0006():
+    """The models as migration 0006 sees them (its historical state)."""
+    return MigrationLoader(connection).project_state(("pilots", "0006_plan_schema_2")).apps
+
+
 def test_the_migration_converts_the_drafts_in_the_database_and_leaves_versions_alone(demo):
     draft = demo.draft(APPLICANT)
     undated = demo.draft("app_campus_jinchengjiang")
@@ -167,7 +174,7 @@ def test_the_migration_converts_the_drafts_in_the_database_and_leaves_versions_a
     Project.objects.filter(pk=undated.pk).update(plan={**SCHEMA_1, "baseline": {}})
     updated_at = _reload(draft).updated_at
 
-    MIGRATION.convert_plans(apps)
+    MIGRATION.convert_plans(_apps_at_0006())
 
     assert _reload(draft).plan == SCHEMA_1_CONVERTED
     assert _reload(submitted).plan == SCHEMA_1_CONVERTED
