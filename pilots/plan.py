@@ -386,8 +386,9 @@ def required_denominators(indicators, targets=None) -> list[str]:
 
 def problems(plan: dict, category) -> list[Problem]:
     """Every missing or inconsistent piece of ``plan`` for ``category``, in page order."""
-    plan = upgrade(plan) if not is_schema_2(plan) else plan
     indicators = list(category.indicators.all())
+    if not is_schema_2(plan):
+        plan = upgrade(plan, total_codes=total_indicator_codes(indicators))
     conditions = [c for c in category.eligibility_conditions.all() if c.is_active]
     found: list[Problem] = []
 

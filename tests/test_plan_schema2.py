@@ -704,3 +704,12 @@ def test_more_task_rows_than_allowed_are_refused_and_nothing_is_saved(demo, clie
     assert response.context["form"].non_field_errors() == ["重点任务最多100项。"]
     assert "重点任务最多100项。" in response.content.decode()
     assert _reload(project).plan == before
+
+
+def test_the_old_demo_plan_that_disagreed_with_itself_is_now_refused(demo):
+    """36 800 t over 12 000 people is 3.0667 t per person, not the 100 the old demo typed."""
+    fields = [p.field for p in _problems("campus", SCHEMA_1)]
+    assert "targets.per_capita.baseline" in fields
+    assert [p.message for p in _problems("campus", SCHEMA_1)
+            if p.field == "targets.per_capita.baseline"] == [
+        "指标「人均碳排放量」的基准值应等于基准年碳排放总量÷人口，即3.0667，当前填写为100。"]
