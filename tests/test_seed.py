@@ -197,3 +197,23 @@ def test_the_command_prints_the_logins(demo):
     assert counts() == before
     # An existing user keeps its password when the demo is seeded again.
     assert User.objects.get(username="eco_admin").check_password(demo.password)
+
+
+def test_seeding_mails_nothing_whatever_the_worker_does(demo, mailoutbox,
+                                                          django_capture_on_commit_callbacks):
+    from pilots.models import Notification
+    from pilots.outbox import sweep
+
+    # Rename a walked demo project, so seeding walks a new one (with new notifications).
+    walked = Project.objects.exclude(state=State.DRAFT).order_by("pk").first()
+    Project.objects.filter(pk=walked.pk).update(name=walked.name + "（旧）")
+    newest = Notification.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed(demo.password)
+    sweep()
+
+    made = Notification.objects.filter(pk__gt=newest)
+    assert made.count() > 0
+    assert set(made.values_list("email_status", flat=True)) == {"none"}
+    assert mailoutbox == []
