@@ -1,6 +1,9 @@
 """Admin for reference data, organisations, people, batches; projects are read-only here."""
+from functools import partial
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +27,7 @@ from .models import (
 )
 from .outbox import resend
 from .selectors import projects_visible_to
+from .tasks import enqueue_delivery
 
 
 @admin.register(County)
@@ -228,6 +232,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("重新发送"), permissions=["change"])
     def resend_email(self, request, queryset):
-        count = resend(queryset)
+        ids = resend(queryset)
+        transaction.on_commit(partial(enqueue_delivery, ids))
         self.message_user(request, gettext("已将 %(count)d 封发送失败的邮件重新排入发送队列。")
-                          % {"count": count})
+                          % {"count": len(ids)})

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import lifecycle, outbox
+from . import lifecycle, outbox, tasks
 from .choices import Role
 from .models import EmailStatus, Notification, User
 
@@ -22,7 +22,7 @@ def notify(recipients, *, title, body="", project=None) -> list[Notification]:
     )
     ids = [n.pk for n in notifications if n.email_status == EmailStatus.PENDING]
     if ids:
-        transaction.on_commit(partial(outbox.enqueue, ids))
+        transaction.on_commit(partial(tasks.enqueue_delivery, ids))
     return notifications
 
 

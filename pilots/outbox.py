@@ -17,7 +17,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,22 +31,6 @@ BATCH_SIZE = 100
 def email_status_for(user) -> str:
     """Where a new notification's email starts: pending, or none without an address."""
     return EmailStatus.PENDING if user.email else EmailStatus.NONE
-
-
-def enqueue(notification_ids) -> None:
-    """Ask a worker to deliver these emails now. Never raises: called after commit, when
-    the change is already made, and a row that could not be queued waits for the sweep.
-    The broker settings make a broker that is down fail in one attempt."""
-    if not notification_ids:
-        return
-    from .tasks import send_notification_emails  # tasks sit above this module
-
-    try:
-        send_notification_emails.apply_async((list(notification_ids),), retry=False,
-                                             ignore_result=True)
-    except Exception as exc:  # the broker is down or refuses: nothing is lost
-        log.warning("Could not queue the emails of notifications %s (%s: %s); the outbox "
-                    "sweep will send them.", list(notification_ids), type(exc).__name__, exc)
 
 
 def _due(now):
@@ -79,15 +62,14 @@ def _due_batch(now, after, size) -> list[Notification]:
                 .select_related("recipient").order_by("pk")[:size])
 
 
-def resend(notifications) -> int:
+def resend(notifications) -> list[int]:
     """Put the failed emails among ``notifications`` back in the outbox with a fresh
-    count of attempts, and ask for delivery; returns how many."""
+    count of attempts; returns their ids (the caller asks for delivery after commit)."""
     ids = list(notifications.filter(email_status=EmailStatus.FAILED).values_list("pk", flat=True))
-    count = Notification.objects.filter(pk__in=ids, email_status=EmailStatus.FAILED).update(
+    Notification.objects.filter(pk__in=ids, email_status=EmailStatus.FAILED).update(
         email_status=EmailStatus.PENDING, email_attempts=0, email_next_try_at=None,
         email_claimed_at=None)
-    transaction.on_commit(lambda: enqueue(ids))
-    return count
+    return ids
 
 
 def retry_delay(attempts: int) -> timedelta:
