@@ -3,10 +3,12 @@
 Every step asserts what the page says (the texts of the templates) and leaves a numbered
 screenshot under ``test-artifacts/browser/``.
 """
+import datetime
 import re
 
 import openpyxl
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from pilots.models import Batch, Project
@@ -175,7 +177,7 @@ def test_an_application_goes_from_draft_to_expert_review(page: Page, live_server
     code = Project.objects.get(pk=project.pk).code
     assert re.fullmatch(rf"HC-{year}-CAMPUS-\d{{3}}", code), code
     expect(fact(page, "项目编号")).to_have_text(code)
-    expect(page.locator(".crumbs")).to_contain_text(code)
+    expect(page.locator(".crumbs")).to_have_text(f"试点项目 / {NAME}")  # named, not numbered
     expect(page.locator("#plan h2")).to_have_text("创建方案 · 第1版")
     shot(page, "applicant-submitted")
     logout(page)
@@ -190,7 +192,7 @@ def test_an_application_goes_from_draft_to_expert_review(page: Page, live_server
     queue_row.get_by_role("link", name=NAME).click()
     expect(h1(page)).to_have_text(NAME)
     expect(page.locator("#attachments").get_by_role("link", name=PDF_NAME)).to_be_visible()
-    page.get_by_label("退回修改：理由或意见(必填)").fill(RETURN_REASON)
+    page.locator("#action-county_return").get_by_label("理由或意见(必填)").fill(RETURN_REASON)
     shot(page, "county-returning")
     page.locator("form[data-action=county_return]").get_by_role("button", name="退回修改").click()
     expect(success(page)).to_have_text("已完成：退回修改")
@@ -231,8 +233,9 @@ def test_an_application_goes_from_draft_to_expert_review(page: Page, live_server
     # 8. The county officer forwards it to the city with its opinion.
     login(page, live_server, COUNTY_OFFICER)
     page.locator("#queue").get_by_role("link", name=NAME).click()
-    page.get_by_label("审核通过并上报：理由或意见(必填)").fill(FORWARD_OPINION)
-    page.get_by_role("button", name="审核通过并上报").click()
+    forward = page.locator("#action-county_forward")
+    forward.get_by_label("理由或意见(必填)").fill(FORWARD_OPINION)
+    forward.get_by_role("button", name="审核通过并上报").click()
     expect(success(page)).to_have_text("已完成：审核通过并上报")
     expect(page.locator("#project-state")).to_have_text("市级审核")
     last = page.locator("#history tbody tr").last
@@ -256,8 +259,15 @@ def test_an_application_goes_from_draft_to_expert_review(page: Page, live_server
     expect(success(page)).to_have_text("已指派3名专家。")
     expect(page.locator("#panel ul.plain > li")).to_have_text(
         [re.compile(f"^{name}") for name in EXPERTS])
-    page.get_by_role("button", name="提交专家评审").click()
+    start = page.locator("#action-start_expert_review")
+    deadline = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
+    start.get_by_label("评分截止日期(必填)").fill(deadline)
+    shot(page, "city-scoring-deadline")
+    start.get_by_role("button", name="提交专家评审").click()
     expect(success(page)).to_have_text("已完成：提交专家评审")
+    expect(page.locator("#panel ul.plain > li").first).to_contain_text(f"评分截止 {deadline}")
+    expect(page.locator("#history tbody tr").last.locator("td").nth(4)).to_have_text(
+        f"评分截止日期：{deadline}")
     expect(page.locator("#project-state")).to_have_text("专家评审")
     shot(page, "city-expert-review")
     logout(page)
