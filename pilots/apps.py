@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PilotsConfig(AppConfig):
     name = "pilots"
     verbose_name = _("试点项目")
+
+    def ready(self):
+        # pilots' own events and transition effects (code, plan version) register here,
+        # like those of the apps above it.
+        from . import events, services  # noqa: F401

@@ -12,6 +12,7 @@ from .. import plan as plan_rules
 from ..choices import State
 from ..forms import PlanForm, ProjectCreateForm
 from ..models import Batch
+from ..models.projects import TRANSITION
 from ..net import client_ip
 from ..plan_display import plan_rows
 from .common import refuse, visible_project
@@ -93,7 +94,8 @@ def plan_edit(request, pk):
 def _editor(request, project, form, *, problems=()):
     latest_opinion = None
     if project.state in (State.RETURNED, State.REVISION):
-        latest_opinion = (project.audit_entries.filter(target=project.state).exclude(reason="")
+        latest_opinion = (project.audit_entries.filter(kind=TRANSITION, target=project.state)
+                          .exclude(reason="")
                           .select_related("actor").order_by("-created_at", "-pk").first())
     return render(request, "pilots/plan_edit.html", {
         "project": project,
