@@ -2,8 +2,10 @@
 which is also the outbox row of its email (pilots.outbox sends it after commit)."""
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import lifecycle, outbox, tasks
@@ -24,6 +26,12 @@ def notify(recipients, *, title, body="", project=None) -> list[Notification]:
     if ids:
         transaction.on_commit(partial(tasks.enqueue_delivery, ids))
     return notifications
+
+
+def in_site_language():
+    """Notifications are worded in the portal's language (zh-hans), whatever language the
+    person whose action caused them has chosen: ``with in_site_language(): notify(...)``."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def who_acts_next(project) -> list[User]:
@@ -53,12 +61,13 @@ def notify_transition(project, name, actor, reason=""):
     recipients = list(people.values())
     if not recipients:
         return []
-    title = _("「%(project)s」%(action)s，现为「%(state)s」") % {
-        "project": project.name, "action": lifecycle.label(name),
-        "state": project.get_state_display(),
-    }
-    lines = [_("项目编号：%(code)s") % {"code": project.code or "—"}]
-    if reason:
-        lines.append(_("理由或意见：%(reason)s") % {"reason": reason})
-    lines.append(_("查看：%(url)s") % {"url": reverse("project-detail", args=[project.pk])})
+    with in_site_language():
+        title = _("「%(project)s」%(action)s，现为「%(state)s」") % {
+            "project": project.name, "action": lifecycle.label(name),
+            "state": project.get_state_display(),
+        }
+        lines = [_("项目编号：%(code)s") % {"code": project.code or "—"}]
+        if reason:
+            lines.append(_("理由或意见：%(reason)s") % {"reason": reason})
+        lines.append(_("查看：%(url)s") % {"url": reverse("project-detail", args=[project.pk])})
     return notify(recipients, title=title, body="\n".join(lines), project=project)

@@ -15,7 +15,7 @@ from .choices import Role, State
 from .conditions import unmet
 from .errors import InvalidInput, NotAllowedNow, NotPermitted, ServiceError
 from .models import Attachment, AttachmentPurpose, CodeCounter, PlanVersion, Project
-from .notify import notify, notify_transition
+from .notify import in_site_language, notify, notify_transition
 from .rules import is_applicant
 from .uploads import check_upload
 
@@ -198,13 +198,14 @@ def invite_consultant(project, actor, consultant, *, may_submit=False, ip_addres
         remove_perm("pilots.submit_project", consultant, project)
     record_event(project, events.CONSULTANT_INVITED, actor,
                  _consultant_facts(consultant, may_submit), ip_address=ip_address)
-    notify([consultant], project=project,
-           title=_("「%(project)s」邀请您协助编制创建方案") % {"project": project.name},
-           body="\n".join([
-               _("邀请单位：%(org)s") % {"org": project.applicant.name},
-               _("可代为提交：%(yes)s") % {"yes": _("是") if may_submit else _("否")},
-               _("查看：%(url)s") % {"url": reverse("project-detail", args=[project.pk])},
-           ]))
+    with in_site_language():
+        notify([consultant], project=project,
+               title=_("「%(project)s」邀请您协助编制创建方案") % {"project": project.name},
+               body="\n".join([
+                   _("邀请单位：%(org)s") % {"org": project.applicant.name},
+                   _("可代为提交：%(yes)s") % {"yes": _("是") if may_submit else _("否")},
+                   _("查看：%(url)s") % {"url": reverse("project-detail", args=[project.pk])},
+               ]))
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from pilots.audit import record_event
 from pilots.choices import Role, State
 from pilots.errors import InvalidInput, NotAllowedNow, NotPermitted
 from pilots.models import Project, User
-from pilots.notify import notify
+from pilots.notify import in_site_language, notify
 from pilots.rules import is_city_officer_or_admin
 
 from .models import ExpertAssignment
@@ -65,13 +65,14 @@ def assign_experts(project, actor, experts, *, ip_address=None) -> list[ExpertAs
         record_event(project, PANEL_MEMBER_ADDED, actor, _facts(expert), ip_address=ip_address)
         added.append(assignment)
     if added:
-        notify([a.expert for a in added], project=project,
-               title=_("您被指派为「%(project)s」的评审专家") % {"project": project.name},
-               body="\n".join([
-                   _("项目编号：%(code)s") % {"code": project.code or "—"},
-                   _("项目提交专家评审后，您即可在工作台查看并评审。"),
-                   _("查看：%(url)s") % {"url": reverse("project-detail", args=[project.pk])},
-               ]))
+        with in_site_language():
+            notify([a.expert for a in added], project=project,
+                   title=_("您被指派为「%(project)s」的评审专家") % {"project": project.name},
+                   body="\n".join([
+                       _("项目编号：%(code)s") % {"code": project.code or "—"},
+                       _("项目提交专家评审后，您即可在工作台查看并评审。"),
+                       _("查看：%(url)s") % {"url": reverse("project-detail", args=[project.pk])},
+                   ]))
     return added
 
 

@@ -345,3 +345,17 @@ def test_the_openapi_schema_is_true_to_the_api(demo, client):
     request = schema["components"]["schemas"]["TransitionRequest"]["properties"]
     assert set(request) == {"reason", "data"}
     assert request["reason"]["maxLength"] == 2000
+
+
+def test_notifications_are_worded_in_the_portals_language_whatever_the_actor_speaks(demo, client):
+    project = demo.project_in(State.COUNTY_REVIEW, county__code="jinchengjiang")
+    applicant = demo.user(f"app_{project.category.code}_jinchengjiang")
+    client.force_login(demo.user("jinchengjiang_ecology"))
+    client.cookies["django_language"] = "en"
+
+    response = client.post(f"/projects/{project.pk}/transitions/county_return/",
+                           {"reason": "请补充材料。"}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == ["Done: Return for revision"]
+    note = Notification.objects.filter(project=project, recipient=applicant).latest("pk")
+    assert note.title == f"「{project.name}」退回修改，现为「已退回」"
