@@ -19,6 +19,7 @@ from .selectors import projects_visible_to, with_related
 from .serializers import (
     AuditEntrySerializer,
     ErrorSerializer,
+    FilterErrorSerializer,
     ProjectDetailSerializer,
     ProjectSerializer,
     TransitionErrorSerializer,
@@ -38,7 +39,7 @@ UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="未登录或令�
             OpenApiParameter("county", str, description="县(区)代码，如 yizhou"),
         ],
         responses={200: ProjectSerializer(many=True),
-                   400: OpenApiResponse(ErrorSerializer, description="筛选条件无效"),
+                   400: OpenApiResponse(FilterErrorSerializer, description="筛选条件无效"),
                    401: UNAUTHENTICATED},
     ),
     retrieve=extend_schema(responses={200: ProjectDetailSerializer, 401: UNAUTHENTICATED,
@@ -55,7 +56,8 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         state = params.get("state")
         if state:
             if state not in State.values:
-                raise ValidationError({"state": [_("未知的状态：%(state)s") % {"state": state}]})
+                message = _("未知的状态：%(state)s") % {"state": state}
+                raise ValidationError({"detail": message, "state": [message]})
             projects = projects.filter(state=state)
         if params.get("category"):
             projects = projects.filter(category__code=params["category"])
@@ -88,7 +90,8 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         """Fire a transition with its reason and, where it takes any, its data."""
         project = self.get_object()
         payload = TransitionRequestSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        if not payload.is_valid():
+            return Response(_request_error_body(payload.errors), status=status.HTTP_400_BAD_REQUEST)
         try:
             project = services.fire(project, name, request.user,
                                     reason=payload.validated_data.get("reason", ""),
@@ -109,6 +112,17 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         entries = project.audit_entries.select_related("actor").order_by("created_at", "pk")
         return Response(AuditEntrySerializer(entries, many=True,
                                              context={"request": request}).data)
+
+
+def _request_error_body(errors) -> dict:
+    """A request that is not even an object with a text reason: the same body as the
+    service's refusals (``detail``, and ``reason`` when that field is the problem)."""
+    body = {}
+    if "reason" in errors:
+        body["reason"] = [str(m) for m in errors["reason"]]
+    messages = [str(m) for key in errors for m in (errors[key] if isinstance(errors[key], list)
+                                                   else [errors[key]])]
+    return {"detail": messages[0] if messages else _("请求格式无效。"), **body}
 
 
 def _error_body(error) -> dict:

@@ -73,7 +73,7 @@ def clean_input(name: str, project, data, actor) -> dict:
     """The cleaned data of ``name``; a transition that declares no input takes none."""
     data = data or {}
     if not isinstance(data, dict):
-        raise InvalidInput(_("数据格式无效。"), fields={"data": [_("应为对象(键值对)。")]})
+        raise InvalidInput(_("数据格式无效：data 应为对象(键值对)。"))
     declared = _inputs.get(name)
     if declared is None:
         if data:

@@ -36,17 +36,22 @@ class ProjectDetailSerializer(ProjectSerializer):
 
 
 class TransitionRequestSerializer(serializers.Serializer):
+    # The service checks it too (check_reason); the API answers both with the same body.
     reason = serializers.CharField(
-        required=False, allow_blank=True, max_length=REASON_MAX_LENGTH,
+        required=False, allow_blank=True, trim_whitespace=False, max_length=REASON_MAX_LENGTH,
         error_messages={"max_length": _("理由或意见最多2000字。")},
-        help_text="理由或意见(退回、不予入选等操作必填)，最多2000字")
-    data = serializers.DictField(required=False, help_text=(
+        help_text=f"理由或意见(退回、不予入选等操作必填)，最多{REASON_MAX_LENGTH}字")
+    data = serializers.JSONField(required=False, help_text=(
         "该操作携带的数据，如 start_expert_review 的 {\"scoring_deadline\": \"2026-12-31\"}；"
         "不携带数据的操作须省略或为空对象"))
 
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="说明原因的中文消息")
+
+
+class FilterErrorSerializer(ErrorSerializer):
+    state = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class TransitionErrorSerializer(ErrorSerializer):

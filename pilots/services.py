@@ -14,6 +14,7 @@ from .audit import record, record_event
 from .choices import Role, State
 from .conditions import unmet
 from .errors import InvalidInput, NotAllowedNow, NotPermitted, ServiceError
+from .grants import grantee_ids, has_grant
 from .models import Attachment, AttachmentPurpose, CodeCounter, PlanVersion, Project
 from .notify import in_site_language, notify, notify_transition
 from .rules import is_applicant
@@ -179,6 +180,16 @@ def consultants_known():
             .select_related("organisation").distinct().order_by("organisation__name", "pk"))
 
 
+def invited_consultants(project):
+    """The consultants invited onto ``project`` (deactivated accounts included: their
+    invitation can still be taken back)."""
+    from .models import User
+
+    return (User.objects.filter(pk__in=grantee_ids(project, "change_project"),
+                                role_grants__role=Role.CONSULTANT)
+            .select_related("organisation").distinct().order_by("pk"))
+
+
 def _consultant_facts(consultant, may_submit=False):
     return {"user_id": consultant.pk, "name": consultant.signature, "may_submit": may_submit}
 
@@ -213,7 +224,9 @@ def revoke_consultant(project, actor, consultant, *, ip_address=None):
     if not is_applicant(project, actor):
         raise NotPermitted(_("只有申报单位可以撤销邀请。"))
     project = _locked(project.pk)
-    if not consultant.has_perm("pilots.change_project", project):
+    # Asked of the grants themselves: has_perm() is False for a deactivated account, whose
+    # grants must still be taken back (they would return with the account).
+    if not has_grant(consultant, project, "change_project"):
         raise InvalidInput(_("该用户未受邀协助本项目。"))
     for perm in (*CONSULTANT_PERMS, "pilots.submit_project"):
         remove_perm(perm, consultant, project)
@@ -233,10 +246,11 @@ def _attachment_facts(attachment):
 
 
 def store_attachment(project, actor, uploaded, *, purpose=AttachmentPurpose.PLAN, owner=None,
-                     description="", ip_address=None) -> Attachment:
+                     description="", ip_address=None, allowed=None) -> Attachment:
     """Check ``uploaded`` by content and size and store it privately for ``purpose``
-    (owned by the record ``owner`` of another app, if given). The caller decides who may;
-    nothing is stored on refusal."""
+    (owned by the record ``owner`` of another app, if given), with the project row locked;
+    ``allowed(project)`` is asked again under the lock (the caller's rule of who may).
+    Nothing is stored on refusal."""
     try:
         content_type = check_upload(uploaded)
     except ValidationError as error:
@@ -246,6 +260,9 @@ def store_attachment(project, actor, uploaded, *, purpose=AttachmentPurpose.PLAN
         raise InvalidInput(_("说明最多200字。"), fields={"description": [_("说明最多200字。")]})
     name = (uploaded.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
     with transaction.atomic():
+        project = _locked(project.pk)
+        if allowed is not None and not allowed(project):
+            raise NotPermitted(_("当前不能为该项目上传附件。"))
         attachment = Attachment(project=project, name=name, content_type=content_type,
                                 size=uploaded.size, description=description,
                                 uploaded_by=actor, purpose=purpose, owner=owner)
@@ -265,16 +282,21 @@ def add_attachment(project, actor, uploaded, *, description="", ip_address=None)
     if not may_attach(project, actor):
         raise NotPermitted(_("当前不能为该项目上传附件。"))
     return store_attachment(project, actor, uploaded, purpose=AttachmentPurpose.PLAN,
-                            description=description, ip_address=ip_address)
+                            description=description, ip_address=ip_address,
+                            allowed=lambda locked: may_attach(locked, actor))
 
 
 def remove_attachment(attachment, actor, *, ip_address=None):
-    if not may_attach(attachment.project, actor) or attachment.purpose != AttachmentPurpose.PLAN:
-        raise NotPermitted(_("当前不能删除该项目的附件。"))
-    if is_frozen(attachment):
-        raise NotAllowedNow(_("该附件属于已提交的方案版本，不能删除。"))
+    """Remove a plan attachment while the plan is with its builder, unless a submitted
+    version lists it. Decided with the project row locked, so a submission in progress
+    (which freezes the list) is waited for."""
     with transaction.atomic():
-        record_event(attachment.project, events.ATTACHMENT_REMOVED, actor,
+        project = _locked(attachment.project_id)
+        if not may_attach(project, actor) or attachment.purpose != AttachmentPurpose.PLAN:
+            raise NotPermitted(_("当前不能删除该项目的附件。"))
+        if is_frozen(attachment):
+            raise NotAllowedNow(_("该附件属于已提交的方案版本，不能删除。"))
+        record_event(project, events.ATTACHMENT_REMOVED, actor,
                      _attachment_facts(attachment), ip_address=ip_address)
         attachment.delete()
         transaction.on_commit(lambda: attachment.file.delete(save=False))

@@ -3,6 +3,8 @@ from django.utils.translation import gettext as _
 
 from pilots.conditions import register
 
+from .services import active_panel_size
+
 
 def _panel_message(project):
     return _("尚未组建专家组：至少需要指派%(n)s名专家。") % {"n": project.batch.expert_panel_min_size}
@@ -10,4 +12,4 @@ def _panel_message(project):
 
 @register("start_expert_review", _panel_message)
 def panel_assigned(project) -> bool:
-    return project.expert_assignments.count() >= project.batch.expert_panel_min_size
+    return active_panel_size(project) >= project.batch.expert_panel_min_size

@@ -32,6 +32,16 @@ def expert_pool():
     return User.objects.filter(role_grants__role=Role.EXPERT, is_active=True).distinct()
 
 
+def panel_members(project):
+    """The experts on the project's panel, deactivated accounts included."""
+    return User.objects.filter(expert_assignments__project=project)
+
+
+def active_panel_size(project) -> int:
+    """The members who can still review: a deactivated account does not count."""
+    return project.expert_assignments.filter(expert__is_active=True).count()
+
+
 def _locked_open_panel(project):
     """The project, locked, if its panel may still change."""
     project = Project.objects.select_for_update().get(pk=project.pk)

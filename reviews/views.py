@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from pilots import registry
 from pilots.choices import State
 from pilots.errors import InvalidInput, NotPermitted, ServiceError
-from pilots.inputs import parse_id
+from pilots.inputs import parse_id, parse_ids
 from pilots.net import client_ip
 from pilots.views.common import refuse, visible_project
 
@@ -32,7 +32,8 @@ def panel_section(request, project):
         "assigned": assigned,
         "pool": [u for u in pool if u.pk not in taken],
         "editable": services.panel_is_open(project),
-        "missing": max(0, project.batch.expert_panel_min_size - len(assigned)),
+        "missing": max(0, project.batch.expert_panel_min_size
+                       - sum(a.expert.is_active for a in assigned)),
     }
 
 
@@ -47,17 +48,19 @@ def panel(request, pk):
     try:
         if request.POST.get("action") == "remove":
             expert_id = parse_id(request.POST.get("expert"))
-            expert = services.expert_pool().filter(pk=expert_id).first() if expert_id else None
+            # Any member, a deactivated one included: it must be possible to replace it.
+            expert = services.panel_members(project).filter(pk=expert_id).first() \
+                if expert_id else None
             if expert is None:
                 raise InvalidInput(_("请选择要移出的专家。"))
             services.remove_expert(project, request.user, expert, ip_address=ip)
             messages.success(request, _("已将%(name)s移出专家组。") % {"name": expert})
         else:
-            ids = [parse_id(raw) for raw in request.POST.getlist("experts")]
-            if any(i is None for i in ids):
+            ids = parse_ids(request.POST.getlist("experts"))
+            if ids is None:
                 raise InvalidInput(_("所选专家无效，请重新选择。"))
             experts = list(services.expert_pool().filter(pk__in=ids))
-            if len(experts) != len(set(ids)):
+            if len(experts) != len(ids):
                 raise InvalidInput(_("所选用户不是专家库成员。"))
             added = services.assign_experts(project, request.user, experts, ip_address=ip)
             messages.success(request, ngettext("已指派%(n)s名专家。", "已指派%(n)s名专家。",

@@ -136,7 +136,8 @@ def test_filters_combine_and_an_unknown_state_is_refused(demo, api):
         .order_by("pk").values_list("pk", flat=True))
     assert both["count"] == 2
     # The schema lists the states: any other is a mistake the caller is told about.
-    assert (unknown.status_code, unknown.json()) == (400, {"state": ["未知的状态：flying"]})
+    assert (unknown.status_code, unknown.json()) == (
+        400, {"detail": "未知的状态：flying", "state": ["未知的状态：flying"]})
     assert nothing == {"count": 0, "next": None, "previous": None, "results": []}
 
 

@@ -242,7 +242,8 @@ def test_a_reason_longer_than_2000_characters_is_refused_everywhere(demo, api, c
     api.force_authenticate(officer)
     response = api.post(f"/api/projects/{project.pk}/transitions/county_return/",
                         {"reason": too_long}, format="json")
-    assert (response.status_code, response.json()) == (400, {"reason": ["理由或意见最多2000字。"]})
+    assert (response.status_code, response.json()) == (
+        400, {"detail": "理由或意见最多2000字。", "reason": ["理由或意见最多2000字。"]})
 
     client.force_login(officer)
     page = client.post(f"/projects/{project.pk}/transitions/county_return/",
@@ -359,3 +360,64 @@ def test_notifications_are_worded_in_the_portals_language_whatever_the_actor_spe
     assert [str(m) for m in response.context["messages"]] == ["Done: Return for revision"]
     note = Notification.objects.filter(project=project, recipient=applicant).latest("pk")
     assert note.title == f"「{project.name}」退回修改，现为「已退回」"
+
+
+# --- Deactivated accounts can still be taken off -----------------------------------
+
+def test_a_deactivated_expert_can_be_taken_off_and_does_not_count(demo, client, with_panel):
+    gone = demo.user("expert4")
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    admin = demo.user("eco_admin")
+    # Two active members of three: the panel is short of one.
+    with pytest.raises(services.NotAllowedNow, match="至少需要指派3名专家"):
+        services.fire(with_panel, "start_expert_review", admin,
+                      data={"scoring_deadline": _in_days(10)})
+
+    client.force_login(admin)
+    response = client.post(f"/projects/{with_panel.pk}/panel/",
+                           {"action": "remove", "expert": str(gone.pk)}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [f"已将{gone}移出专家组。"]
+    assert sorted(ExpertAssignment.objects.filter(project=with_panel)
+                  .values_list("expert__username", flat=True)) == ["expert5", "expert6"]
+
+
+def test_a_deactivated_consultants_invitation_can_be_taken_back(demo, client):
+    from guardian.models import UserObjectPermission
+
+    project = demo.draft("app_campus_yizhou")
+    applicant = demo.user("app_campus_yizhou")
+    consultant = demo.user("consultant1")
+    services.invite_consultant(project, applicant, consultant, may_submit=True)
+    consultant.is_active = False
+    consultant.save(update_fields=["is_active"])
+    client.force_login(applicant)
+
+    client.post(f"/projects/{project.pk}/consultants/",
+                {"action": "revoke", "consultant": str(consultant.pk)})
+
+    assert not UserObjectPermission.objects.filter(user=consultant,
+                                                   object_pk=str(project.pk)).exists()
+    assert project.audit_entries.order_by("-pk").first().kind == "consultant_removed"
+
+
+# --- The API's 400s have one shape --------------------------------------------------
+
+@pytest.mark.parametrize("body, expected", [
+    ({"reason": "请补充。", "data": [1]}, {"detail": "数据格式无效：data 应为对象(键值对)。"}),
+    ([], None),
+    ({"reason": ["x"]}, None),
+])
+def test_every_bad_transition_request_answers_with_a_detail(demo, api, body, expected):
+    project = demo.project_in(State.COUNTY_REVIEW, county__code="jinchengjiang")
+    api.force_authenticate(demo.user("jinchengjiang_ecology"))
+
+    response = api.post(f"/api/projects/{project.pk}/transitions/county_return/", body,
+                        format="json")
+
+    assert response.status_code == 400
+    assert isinstance(response.json()["detail"], str)
+    if expected is not None:
+        assert response.json() == expected
+    assert Project.objects.get(pk=project.pk).state == State.COUNTY_REVIEW

@@ -192,7 +192,7 @@ class Migration(migrations.Migration):
 
 def _backfill(apps, schema_editor):
     """state_entered_at from the trail (the last transition, else creation); the emails
-    already sent marked so, the others left pending for the sweeper."""
+    already sent marked so, the others (never sent before the outbox) not to be sent."""
     Project = apps.get_model("pilots", "Project")
     AuditEntry = apps.get_model("pilots", "AuditEntry")
     Notification = apps.get_model("pilots", "Notification")
@@ -201,6 +201,8 @@ def _backfill(apps, schema_editor):
     Project.objects.update(
         state_entered_at=Coalesce(models.Subquery(last), models.F("created_at")))
     Notification.objects.filter(emailed_at__isnull=False).update(email_status="sent")
+    # What the old code failed to mail is old news: the outbox starts with nothing to send.
+    Notification.objects.filter(emailed_at__isnull=True).update(email_status="none")
 
 
 # PostgreSQL: the audit trail and the plan versions refuse UPDATE, DELETE and TRUNCATE.
@@ -257,6 +259,16 @@ def _drop_triggers(apps, schema_editor):
             schema_editor.execute(statement)
 
 
+def _restore_0003_trigger(apps, schema_editor):
+    """Going back before 0005 on SQLite rebuilds the trail's table without its trigger:
+    set 0003's again (this runs last when 0005 is reversed)."""
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_CREATE[:2]:
+            schema_editor.execute(statement)
+
+
+Migration.operations = [migrations.RunPython(migrations.RunPython.noop, _restore_0003_trigger),
+                        *Migration.operations]
 Migration.operations += [
     migrations.RunPython(_backfill, migrations.RunPython.noop),
     migrations.RunPython(_triggers, _drop_triggers),

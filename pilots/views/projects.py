@@ -4,10 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from guardian.shortcuts import get_users_with_perms
 
 from .. import lifecycle, registry, services
-from ..choices import Role, State
+from ..choices import State
+from ..grants import grantee_ids
 from ..inputs import parse_id
 from ..net import client_ip
 from ..plan_display import plan_rows
@@ -116,14 +116,12 @@ def _render_detail(request, project, *, status=200, typed=None):
 
 
 def _consultants(project, typed):
-    grants = get_users_with_perms(project, attach_perms=True, with_group_users=False)
-    invited = [
-        {"user": u, "may_submit": "submit_project" in perms}
-        for u, perms in grants.items() if u.has_role(Role.CONSULTANT)
-    ]
-    taken = {c["user"].pk for c in invited}
+    invited = list(services.invited_consultants(project))
+    may_submit = set(grantee_ids(project, "submit_project").values_list("user_id",
+                                                                                flat=True))
+    taken = {u.pk for u in invited}
     return {
-        "invited": invited,
+        "invited": [{"user": u, "may_submit": u.pk in may_submit} for u in invited],
         "choices": [u for u in services.consultants_known() if u.pk not in taken],
         "typed": typed if typed.get("action") == "consultant" else {},
     }
@@ -159,9 +157,11 @@ def consultants(request, pk):
         refuse(services.NotPermitted(_("只有申报单位可以邀请专业机构。")))
     may_submit = request.POST.get("may_submit") == "on"
     consultant_id = parse_id(request.POST.get("consultant"))
-    consultant = (services.consultants_known().filter(pk=consultant_id).first()
-                  if consultant_id else None)
     revoking = request.POST.get("action") == "revoke"
+    # Invite from those the portal knows; take back from those invited (active or not).
+    candidates = (services.invited_consultants(project) if revoking
+                  else services.consultants_known())
+    consultant = candidates.filter(pk=consultant_id).first() if consultant_id else None
     ip = client_ip(request)
     try:
         # One message for every refusal: it tells nothing about who exists.
