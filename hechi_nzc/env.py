@@ -30,14 +30,17 @@ def env_bool(name, default=False):
     raise ImproperlyConfigured(f"{name}={value!r} is not a boolean (use true/false).")
 
 
-def env_int(name, default):
+def env_int(name, default, *, minimum=None):
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} must be at least {minimum}.")
+    return number
 
 
 def env_list(name, default=()):
@@ -72,11 +75,16 @@ def env_range(name, default):
     return low, high
 
 
-def env_int_list(name, default=()):
+def env_int_list(name, default=(), *, minimum=None, allow_empty=True):
     """A comma-separated list of whole numbers, e.g. ``1,5,15``."""
     items = env_list(name, default)
+    text = ",".join(map(str, items))
     try:
-        return [int(item) for item in items]
+        numbers = [int(item) for item in items]
     except ValueError:
-        raise ImproperlyConfigured(
-            f"{name}={','.join(map(str, items))!r} is not a list of whole numbers.") from None
+        raise ImproperlyConfigured(f"{name}={text!r} is not a list of whole numbers.") from None
+    if not numbers and not allow_empty:
+        raise ImproperlyConfigured(f"{name} must list at least one whole number.")
+    if minimum is not None and any(number < minimum for number in numbers):
+        raise ImproperlyConfigured(f"{name}={text!r}: every number must be at least {minimum}.")
+    return numbers

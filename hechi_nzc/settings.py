@@ -155,12 +155,13 @@ DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "河池市近零碳排
 # times, waiting EMAIL_RETRY_MINUTES after each failure (the last step repeats), then
 # marked failed for an administrator to resend. One left "sending" longer than
 # EMAIL_SENDING_TIMEOUT_MINUTES (its worker died) is marked failed, never resent blindly.
-EMAIL_MAX_ATTEMPTS = env_int("HECHI_EMAIL_MAX_ATTEMPTS", 5)
-EMAIL_RETRY_MINUTES = env_int_list("HECHI_EMAIL_RETRY_MINUTES", [1, 5, 15, 60])
-EMAIL_SENDING_TIMEOUT_MINUTES = env_int("HECHI_EMAIL_SENDING_TIMEOUT_MINUTES", 15)
-if EMAIL_MAX_ATTEMPTS < 1 or not EMAIL_RETRY_MINUTES:
-    raise ValueError("HECHI_EMAIL_MAX_ATTEMPTS must be at least 1 and "
-                     "HECHI_EMAIL_RETRY_MINUTES must not be empty.")
+EMAIL_MAX_ATTEMPTS = env_int("HECHI_EMAIL_MAX_ATTEMPTS", 5, minimum=1)
+EMAIL_RETRY_MINUTES = env_int_list("HECHI_EMAIL_RETRY_MINUTES", [1, 5, 15, 60], minimum=0,
+                                   allow_empty=False)
+EMAIL_SENDING_TIMEOUT_MINUTES = env_int("HECHI_EMAIL_SENDING_TIMEOUT_MINUTES", 15, minimum=1)
+# Seconds an SMTP server may stay silent before a send fails: a hung server must not hold
+# a worker, or a request that delivers inline (no broker), for ever.
+EMAIL_TIMEOUT = env_int("HECHI_EMAIL_TIMEOUT_SECONDS", 30, minimum=1)
 
 # --- Celery -----------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
@@ -174,10 +175,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # A request that queues a task must not wait for a broker that is down: one connection
 # attempt with a short timeout; what could not be queued waits for the outbox's sweep.
-CELERY_BROKER_CONNECTION_TIMEOUT = env_int("HECHI_BROKER_TIMEOUT_SECONDS", 2)
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("HECHI_BROKER_TIMEOUT_SECONDS", 2, minimum=1)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
     "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    # A broker that takes the connection and never answers must not hold the request.
+    "socket_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
 }
 
 # --- API --------------------------------------------------------------------
