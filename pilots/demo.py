@@ -163,8 +163,8 @@ def demo_plan(category: Category) -> dict:
             base, steps = AWARENESS
         entry = {"baseline": base, "target": steps[-1],
                  "milestones": {str(year + i): v for i, v in enumerate(steps)}}
-        if indicator.kind == IndicatorKind.TOTAL:
-            del entry["baseline"]  # entered once, as the baseline total emissions
+        if plan_rules.baseline_is_derived(indicator):
+            del entry["baseline"]  # the baseline total, or computed from it: not typed
         plan["targets"][indicator.code] = entry
     for field, measure, result, money, first, last in DEMO_TASKS:
         task_id = plan_rules.add_task(plan)

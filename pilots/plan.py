@@ -10,9 +10,10 @@ PlanVersion when submitted. Schema 2 looks like this (every amount is a decimal 
      "denominators": {"population": {"2024": "12000", "2026": ""}},  # per year; baseline year required
      "baseline": {"year": 2024, "total_emissions_t": "36800",
                   "energy_mix": {"electricity": "62", "coal": "8"}},       # shares in %
-     "targets": {"per_capita": {"baseline": "3.07", "target": "2.6",
-                                "milestones": {"2025": "2.9", "2026": "2.75"}},
-                 "total": {"target": "31280", "milestones": {…}}},         # no baseline: see below
+     "targets": {"per_capita": {"target": "2.6",                         # no baseline: see below
+                                "milestones": {"2025": "2.9", "2026": "2.75", "2027": "2.6"}},
+                 "awareness": {"baseline": "60", "target": "90", "milestones": {…}},
+                 "total": {"target": "31280", "milestones": {…}}},
      "tasks": [{"id": "t1", "field": "energy", "measure": "…", "expected_result": "…",
                 "investment_wan_yuan": "1200", "start_year": 2025, "end_year": 2026}],
      "task_seq": 1,               # the highest task number handed out: ids are never reused
@@ -22,8 +23,13 @@ PlanVersion when submitted. Schema 2 looks like this (every amount is a decimal 
      "eligibility": {"confirmed": ["boundary_clear"]}}
 
 The baseline total emissions is entered once, in ``baseline``; the total-emissions
-indicator takes its baseline from there. An intensity indicator's baseline is typed and
-must equal baseline total ÷ the baseline year's denominator, within rounding.
+indicator takes its baseline from there, and an intensity indicator's baseline is computed
+from it: baseline total ÷ the baseline year's denominator (× 1000 when the indicator counts
+kilograms). Only an indicator that cannot be computed (residents' awareness) types its
+baseline. A schema-1 plan, or a version frozen before that, may carry typed baselines:
+reading it shows them as they were submitted (``keep_typed_baselines``).
+
+A milestone is set for every year of the construction term; the last one is the target.
 
 ``problems()`` lists every missing or inconsistent piece at once, each keyed by the path
 of the value it belongs to (``targets.total.milestones.2027``), so the editor can show it
@@ -45,6 +51,7 @@ SCHEMA = 2
 MIN_TASK_FIELDS = 3
 MIN_MEASURE_CHARS = 10  # a measure shorter than this says nothing one could check
 MAX_TASKS = 100
+MAX_TERM_YEARS = 10  # a longer term could not be laid out year by year in the editor
 BASELINE_EARLIEST_YEAR = 2015
 
 # Eligibility conditions whose codes the plan checks against its own figures.
@@ -56,8 +63,7 @@ CLEAN_MAJORITY = Decimal(50)
 # Kilograms or tonnes: what an intensity indicator's unit counts emissions in, as a
 # multiple of the tonnes of the baseline total.
 NUMERATOR_SCALE = {"吨二氧化碳": Decimal(1), "千克二氧化碳": Decimal(1000)}
-TASK_KEYS = ("id", "field", "measure", "expected_result", "investment_wan_yuan",
-             "start_year", "end_year")
+FIXED_DIGITS_MAX = 100  # a number longer than this written out is kept as its text
 
 
 @dataclass(frozen=True)
@@ -100,19 +106,30 @@ def number(value) -> Decimal | None:
     return result if result.is_finite() else None
 
 
-def decimal_text(value) -> str:
-    """How the plan stores a number: "2.5", "36800", "0.75"; "" for none.
+def _fixed(parsed: Decimal, spec: str = "f") -> str | None:
+    """``parsed`` written out without exponent or trailing zeros ("-0.5", "36,800" with
+    ``spec=",f"``); None when that would be absurdly long (1E+999999)."""
+    if parsed.adjusted() >= FIXED_DIGITS_MAX or parsed.adjusted() <= -FIXED_DIGITS_MAX:
+        return None
+    if parsed == 0:
+        parsed = Decimal(0)  # no "-0"
+    text = format(parsed, spec)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
 
-    A value that is not a number is kept as its text, so nothing typed is lost.
+
+def decimal_text(value) -> str:
+    """How the plan stores a number: "2.5", "36800", "0.75", "-0.5"; "" for none.
+
+    Exact whatever its size (no rounding to the decimal context). A value that is not a
+    number is kept as its text, so nothing typed is lost.
     """
     if value is None or value == "":
         return ""
     parsed = number(value)
-    if parsed is None:
-        return str(value)
-    if parsed == parsed.to_integral_value():
-        return str(parsed.quantize(Decimal(1)))
-    return format(parsed.normalize(), "f")
+    text = _fixed(parsed) if parsed is not None else None
+    return str(value) if text is None else text
 
 
 def year_of(value) -> int | None:
@@ -124,6 +141,11 @@ def year_of(value) -> int | None:
 
 def _text(value) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+def _dict(value) -> dict:
+    """A section of the plan as a dict: one of another shape (a list, a number) reads as empty."""
+    return value if isinstance(value, dict) else {}
 
 
 # --- Numbers as read, units, amounts ----------------------------------------------------
@@ -164,12 +186,9 @@ def number_display(value) -> str:
     parsed = number(value)
     if parsed is None:
         return number_text(value)
-    text = decimal_text(parsed)
     if not _english():
-        return text
-    whole, _dot, fraction = text.partition(".")
-    grouped = format(int(whole), ",")
-    return f"{grouped}.{fraction}" if fraction else grouped
+        return decimal_text(parsed)
+    return _fixed(parsed, ",f") or decimal_text(value)
 
 
 def unit_text(unit_key) -> str:
@@ -217,15 +236,18 @@ def task_name(task_id) -> str:
     return _("任务%(n)s") % {"n": text[1:] if text.startswith("t") else text}
 
 
+def key_park_id(value) -> int | None:
+    """The primary key of the key park a plan names (None for none, or for a stored value
+    that is no key)."""
+    text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    return int(text) if text.isdecimal() and len(text) < 12 else None
+
+
 def denominator_value(plan, key, year) -> Decimal | None:
-    by_year = (plan.get("denominators") or {}).get(key)
+    by_year = _dict(plan.get("denominators")).get(key)
     if not isinstance(by_year, dict) or year is None:
         return None
     return number(by_year.get(str(year)))
-
-
-def total_indicator_codes(indicators) -> set[str]:
-    return {i.code for i in indicators if i.kind == IndicatorKind.TOTAL}
 
 
 def intensity_scale(indicator) -> Decimal | None:
@@ -235,10 +257,20 @@ def intensity_scale(indicator) -> Decimal | None:
     return NUMERATOR_SCALE.get(indicator.unit.split("/")[0])
 
 
+def baseline_is_derived(indicator) -> bool:
+    """Whether the plan does not type this indicator's baseline: the total's is the baseline
+    total, an intensity's is computed from it."""
+    return indicator.kind == IndicatorKind.TOTAL or intensity_scale(indicator) is not None
+
+
+def derived_baseline_codes(indicators) -> set[str]:
+    return {i.code for i in indicators if baseline_is_derived(i)}
+
+
 def computed_intensity(plan, indicator) -> Decimal | None:
     """Baseline total ÷ the baseline year's denominator, in the indicator's unit (or None)."""
     scale = intensity_scale(indicator)
-    baseline = plan.get("baseline") or {}
+    baseline = _dict(plan.get("baseline"))
     total = number(baseline.get("total_emissions_t"))
     denominator = denominator_value(plan, indicator.denominator, year_of(baseline.get("year")))
     if scale is None or total is None or not denominator or denominator <= 0:
@@ -246,15 +278,24 @@ def computed_intensity(plan, indicator) -> Decimal | None:
     return total * scale / denominator
 
 
+def indicator_baseline(plan, indicator) -> Decimal | None:
+    """The baseline an indicator's target and milestones are held against: the baseline
+    total, the computed intensity (as shown, 4 decimals), or the typed value."""
+    if indicator.kind == IndicatorKind.TOTAL:
+        return number(_dict(plan.get("baseline")).get("total_emissions_t"))
+    if intensity_scale(indicator) is not None:
+        computed = computed_intensity(plan, indicator)
+        return rounded(computed) if computed is not None else None
+    return number(_dict(_dict(plan.get("targets")).get(indicator.code)).get("baseline"))
+
+
 def rounded(value: Decimal, places: int = 4) -> Decimal:
     """A computed figure as it is shown: at most ``places`` decimals, no trailing zeros."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP).normalize()
-
-
-def within_rounding(typed: Decimal, computed: Decimal) -> bool:
-    """Whether ``typed`` is ``computed`` rounded to the digits typed (or within 0.5 %)."""
-    half_last_digit = Decimal(5).scaleb(typed.normalize().as_tuple().exponent - 1)
-    return abs(typed - computed) <= max(half_last_digit, abs(computed) * Decimal("0.005"))
+    try:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # too many digits to round in the decimal context
+        return value
+    return number(decimal_text(value))
 
 
 # --- Changing a plan's task items ---------------------------------------------------
@@ -262,8 +303,9 @@ def within_rounding(typed: Decimal, computed: Decimal) -> bool:
 def task_seq(plan: dict) -> int:
     """The highest task number this plan has handed out."""
     used = [int(t["id"][1:]) for t in tasks_of(plan)
-            if isinstance(t.get("id"), str) and t["id"][1:].isdigit()]
-    return max([plan.get("task_seq") or 0, *used])
+            if isinstance(t.get("id"), str) and t["id"][1:].isdecimal() and len(t["id"]) < 12]
+    seq = plan.get("task_seq")
+    return max([seq if isinstance(seq, int) and not isinstance(seq, bool) else 0, *used])
 
 
 def next_task_id(plan: dict) -> str:
@@ -288,56 +330,62 @@ def remove_task(plan: dict, task_id: str) -> bool:
 
 # --- Schema 1 → 2 ------------------------------------------------------------------
 
-def upgrade(plan, *, total_codes=("total",), fallback_year=None, keep_total_baseline=False) -> dict:
-    """The plan in schema 2. A schema-2 plan comes back as a copy; ``plan`` is never changed.
+def upgrade(plan, *, derived_codes=("total",), fallback_year=None,
+            keep_typed_baselines=False) -> dict:
+    """The plan in schema 2. ``plan`` is never changed.
 
     Schema 1 kept one text per task field, the denominators once under ``overview``,
-    numbers as JSON numbers and the total emissions twice (in ``baseline`` and as the
-    total indicator's baseline). Each field's text becomes one task item; the
-    denominators are dated to the baseline year (or ``fallback_year`` when the draft has
-    none); the total indicator's typed baseline is dropped, unless
-    ``keep_total_baseline`` (a frozen version shown as it was submitted). Keys schema 1
+    numbers as JSON numbers and typed every indicator's baseline, the total emissions
+    twice. Each field's text becomes one task item; the denominators are dated to the
+    baseline year (or ``fallback_year`` when the draft has none); the typed baselines of
+    ``derived_codes`` (the total, the computed intensities) are dropped, unless
+    ``keep_typed_baselines`` (a frozen version shown as it was submitted). Keys schema 1
     did not know are kept.
+
+    A schema-2 plan comes back as a copy whose sections have the shapes the code reads:
+    a section, target or milestone list of another shape (the data was edited by hand)
+    reads as empty rather than failing.
     """
     if not isinstance(plan, dict):
         return empty_plan()
     if is_schema_2(plan):
-        return copy.deepcopy(plan)
+        return _well_formed(copy.deepcopy(plan))
     old = copy.deepcopy(plan)
     new = empty_plan()
     new.update({k: v for k, v in old.items() if k not in new})  # e.g. frozen attachments
 
-    overview = old.get("overview") if isinstance(old.get("overview"), dict) else {}
-    old_denominators = overview.pop("denominators", None) or {}
+    overview = _dict(old.get("overview"))
+    old_denominators = overview.pop("denominators", None)
     new["overview"].update(overview)
     new["overview"]["area_km2"] = decimal_text(overview.get("area_km2"))
     new["overview"].setdefault("key_park", None)
 
-    baseline = old.get("baseline") if isinstance(old.get("baseline"), dict) else {}
+    baseline = _dict(old.get("baseline"))
     new["baseline"].update(baseline)
     base_year = year_of(baseline.get("year"))
     new["baseline"]["year"] = base_year
     new["baseline"]["total_emissions_t"] = decimal_text(baseline.get("total_emissions_t"))
     new["baseline"]["energy_mix"] = {
-        source: decimal_text(share) for source, share in (baseline.get("energy_mix") or {}).items()}
+        str(source): decimal_text(share)
+        for source, share in _dict(baseline.get("energy_mix")).items()}
 
     year = base_year or fallback_year
     if isinstance(old_denominators, dict) and year is not None:
-        new["denominators"] = {key: {str(year): decimal_text(value)}
+        new["denominators"] = {str(key): {str(year): decimal_text(value)}
                                for key, value in old_denominators.items()}
 
-    for code, entry in (old.get("targets") or {}).items():
+    for code, entry in _dict(old.get("targets")).items():
         if not isinstance(entry, dict):
             continue
         target = {"baseline": decimal_text(entry.get("baseline")),
                   "target": decimal_text(entry.get("target")),
                   "milestones": {str(y): decimal_text(v)
-                                 for y, v in (entry.get("milestones") or {}).items()}}
-        if code in total_codes and not keep_total_baseline:
+                                 for y, v in _dict(entry.get("milestones")).items()}}
+        if code in derived_codes and not keep_typed_baselines:
             del target["baseline"]
-        new["targets"][code] = target
+        new["targets"][str(code)] = target
 
-    old_tasks = old.get("tasks") if isinstance(old.get("tasks"), dict) else {}
+    old_tasks = _dict(old.get("tasks"))
     for field in TaskField.values:
         text = old_tasks.get(field)
         if _text(text):
@@ -345,16 +393,44 @@ def upgrade(plan, *, total_codes=("total",), fallback_year=None, keep_total_base
             task.update(field=field, measure=text.strip())
             new["tasks"].append(task)
 
-    investment = old.get("investment") if isinstance(old.get("investment"), dict) else {}
+    investment = _dict(old.get("investment"))
     new["investment"].update(investment)
     new["investment"]["total_wan_yuan"] = decimal_text(investment.get("total_wan_yuan"))
-    new["investment"]["support_sought"] = list(investment.get("support_sought") or [])
+    new["investment"]["support_sought"] = _codes(investment.get("support_sought"))
 
-    schedule = old.get("schedule") if isinstance(old.get("schedule"), dict) else {}
+    schedule = _dict(old.get("schedule"))
     new["schedule"] = {"start_year": year_of(schedule.get("start_year")),
                        "end_year": year_of(schedule.get("end_year"))}
-    new["safeguards"] = old.get("safeguards") or ""
+    safeguards = old.get("safeguards")
+    new["safeguards"] = safeguards if isinstance(safeguards, str) else ""
     return new
+
+
+def _codes(value) -> list[str]:
+    """A list of choice codes as stored; a single code stored as a string is one code."""
+    if isinstance(value, str):
+        return [value] if value else []
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _well_formed(plan: dict) -> dict:
+    """``plan`` (schema 2) with every section of the shape ``empty_plan()`` gives it."""
+    for key, empty in empty_plan().items():
+        if key not in plan or not isinstance(plan[key], type(empty)) \
+                or isinstance(plan[key], bool):
+            plan[key] = empty
+    for key in ("overview", "baseline", "investment", "schedule", "eligibility"):
+        for inner, empty in empty_plan()[key].items():
+            plan[key].setdefault(inner, empty)
+    plan["baseline"]["energy_mix"] = _dict(plan["baseline"]["energy_mix"])
+    plan["denominators"] = {k: v for k, v in plan["denominators"].items() if isinstance(v, dict)}
+    plan["targets"] = {k: v for k, v in plan["targets"].items() if isinstance(v, dict)}
+    for entry in plan["targets"].values():
+        entry["milestones"] = _dict(entry.get("milestones"))
+    plan["tasks"] = tasks_of(plan)
+    plan["investment"]["support_sought"] = _codes(plan["investment"]["support_sought"])
+    plan["eligibility"]["confirmed"] = _codes(plan["eligibility"]["confirmed"])
+    return plan
 
 
 # --- Plausibility bounds -------------------------------------------------------------
@@ -387,15 +463,15 @@ def required_denominators(indicators, targets=None) -> list[str]:
 def problems(plan: dict, category) -> list[Problem]:
     """Every missing or inconsistent piece of ``plan`` for ``category``, in page order."""
     indicators = list(category.indicators.all())
-    if not is_schema_2(plan):
-        plan = upgrade(plan, total_codes=total_indicator_codes(indicators))
+    plan = upgrade(plan, derived_codes=derived_baseline_codes(indicators))
     conditions = [c for c in category.eligibility_conditions.all() if c.is_active]
+    required = {c.code for c in conditions if c.required}
     found: list[Problem] = []
 
     def need(field, message):
         found.append(Problem(field, message))
 
-    overview = plan.get("overview") or {}
+    overview = plan["overview"]
     if not _text(overview.get("location")):
         need("overview.location", _("请填写项目位置。"))
     if not _text(overview.get("boundary")):
@@ -406,12 +482,12 @@ def problems(plan: dict, category) -> list[Problem]:
     else:
         found.extend(_out_of_bounds("overview.area_km2", category, "area_km2", area,
                                     _("占地面积"), "km2"))
-    if any(c.code == KEY_PARK_CONDITION for c in conditions):
+    if KEY_PARK_CONDITION in required:  # a preferred (优先) condition is not a reason to refuse
         found.extend(_key_park_problems(overview.get("key_park")))
 
-    baseline = plan.get("baseline") or {}
+    baseline = plan["baseline"]
     base_year = year_of(baseline.get("year"))
-    for key in required_denominators(indicators, plan.get("targets") or {}):
+    for key in required_denominators(indicators, plan["targets"]):
         name = Denominator(key).label
         value = denominator_value(plan, key, base_year)
         field = f"denominators.{key}.{base_year}" if base_year else f"denominators.{key}"
@@ -428,9 +504,10 @@ def problems(plan: dict, category) -> list[Problem]:
     total = number(baseline.get("total_emissions_t"))
     if total is None or total <= 0:
         need("baseline.total_emissions_t", _("请填写基准年碳排放总量(吨二氧化碳)。"))
-    found.extend(_energy_mix_problems(baseline.get("energy_mix") or {}, conditions))
+    found.extend(_energy_mix_problems(baseline["energy_mix"],
+                                      CLEAN_ENERGY_CONDITION in required))
 
-    schedule = plan.get("schedule") or {}
+    schedule = plan["schedule"]
     start, end = year_of(schedule.get("start_year")), year_of(schedule.get("end_year"))
     if start is None or end is None:
         need("schedule", _("请填写建设起止年份。"))
@@ -438,13 +515,16 @@ def problems(plan: dict, category) -> list[Problem]:
     elif end <= start:
         need("schedule", _("建设结束年份应晚于开始年份。"))
         start = end = None
+    elif end - start >= MAX_TERM_YEARS:
+        need("schedule", _("建设期不应超过%(n)s年。") % {"n": MAX_TERM_YEARS})
+        start = end = None
     elif base_year is not None and base_year >= start:
         need("baseline.year", _("基准年应早于建设开始年份(%(start)s年)。") % {"start": start})
 
-    found.extend(_target_problems(plan, indicators, total, start, end))
+    found.extend(_target_problems(plan, indicators, start, end))
     found.extend(_task_problems(tasks_of(plan), start, end))
 
-    investment = plan.get("investment") or {}
+    investment = plan["investment"]
     money = number(investment.get("total_wan_yuan"))
     if money is None or money <= 0:
         need("investment.total_wan_yuan", _("请填写计划总投资(万元)。"))
@@ -455,14 +535,14 @@ def problems(plan: dict, category) -> list[Problem]:
             need("investment.total_wan_yuan",
                  _("各项任务投资合计%(sum)s，超过计划总投资%(total)s。")
                  % {"sum": money_text(spent), "total": money_text(money)})
-    unknown = [s for s in investment.get("support_sought") or [] if s not in Support.values]
+    unknown = [s for s in investment["support_sought"] if s not in Support.values]
     if unknown:
         need("investment.support_sought", _("申请的资金支持类型无效。"))
 
     if not _text(plan.get("safeguards")):
         need("safeguards", _("请填写组织实施与保障措施。"))
 
-    confirmed = set((plan.get("eligibility") or {}).get("confirmed") or [])
+    confirmed = set(plan["eligibility"]["confirmed"])
     for condition in conditions:
         if condition.required and condition.code != KEY_PARK_CONDITION \
                 and condition.code not in confirmed:
@@ -486,14 +566,13 @@ def _key_park_problems(key_park) -> list[Problem]:
     field = "overview.key_park"
     if key_park in (None, ""):
         return [Problem(field, _("请选择园区所在的自治区级及以上重点产业园区。"))]
-    park = apps.get_model("pilots", "KeyPark").objects.filter(
-        pk=key_park if str(key_park).isdigit() else None).first()
+    park = apps.get_model("pilots", "KeyPark").objects.filter(pk=key_park_id(key_park)).first()
     if park is None or not park.is_listed:
         return [Problem(field, _("所选园区不在自治区级及以上重点产业园区名录内，不能申报园区试点。"))]
     return []
 
 
-def _energy_mix_problems(mix, conditions) -> list[Problem]:
+def _energy_mix_problems(mix, clean_required) -> list[Problem]:
     field = "baseline.energy_mix"
     shares = {s: number(mix.get(s)) for s in EnergySource.values if mix.get(s) not in (None, "")}
     if not shares or any(v is None or v < 0 for v in shares.values()):
@@ -503,15 +582,15 @@ def _energy_mix_problems(mix, conditions) -> list[Problem]:
         return [Problem(field, _("能源结构各项占比之和应为100%%，当前为%(sum)s%%。")
                         % {"sum": decimal_text(added)})]
     clean = sum((shares.get(s) or 0 for s in CLEAN_SOURCES), Decimal(0))
-    if any(c.code == CLEAN_ENERGY_CONDITION for c in conditions) and clean <= CLEAN_MAJORITY:
+    if clean_required and clean <= CLEAN_MAJORITY:
         return [Problem(field, _("能源结构应以电力、天然气等清洁能源为主：外购电力、天然气和"
                                  "可再生能源合计%(share)s%%，未超过50%%。")
                         % {"share": decimal_text(clean)})]
     return []
 
 
-def _target_problems(plan, indicators, total, start, end) -> list[Problem]:
-    targets = plan.get("targets") or {}
+def _target_problems(plan, indicators, start, end) -> list[Problem]:
+    targets = plan["targets"]
     found = []
     groups: dict[str, list] = {}
     for indicator in indicators:
@@ -528,15 +607,12 @@ def _target_problems(plan, indicators, total, start, end) -> list[Problem]:
                                  _("请为指标「%(name)s」设定目标。") % {"name": name}))
             continue
         goal = number(entry.get("target"))
-        if indicator.kind == IndicatorKind.TOTAL:
-            base = total  # entered once, as the baseline total emissions
-        else:
-            base = number(entry.get("baseline"))
-            if base is None:
-                found.append(Problem(f"{field}.baseline",
-                                     _("请填写指标「%(name)s」的基准值。") % {"name": name}))
-            else:
-                found.extend(_intensity_baseline_problems(plan, indicator, base))
+        # The total's baseline is the baseline total and an intensity's is computed from
+        # it: when they are missing, that is said at their own inputs.
+        base = indicator_baseline(plan, indicator)
+        if base is None and not baseline_is_derived(indicator):
+            found.append(Problem(f"{field}.baseline",
+                                 _("请填写指标「%(name)s」的基准值。") % {"name": name}))
         if goal is None:
             found.append(Problem(f"{field}.target",
                                  _("请填写指标「%(name)s」的目标值。") % {"name": name}))
@@ -551,7 +627,7 @@ def _target_problems(plan, indicators, total, start, end) -> list[Problem]:
                                      _("指标「%(name)s」的目标值应高于基准值(%(base)s)。")
                                      % {"name": name, "base": decimal_text(base)}))
                 goal = None
-        found.extend(_milestone_problems(field, indicator, entry.get("milestones") or {},
+        found.extend(_milestone_problems(field, indicator, entry["milestones"],
                                          base, goal, start, end))
     for members in groups.values():
         if not any(targets.get(i.code) for i in members):
@@ -561,46 +637,54 @@ def _target_problems(plan, indicators, total, start, end) -> list[Problem]:
     return found
 
 
-def _intensity_baseline_problems(plan, indicator, typed) -> list[Problem]:
-    computed = computed_intensity(plan, indicator)
-    if computed is None or within_rounding(typed, computed):
-        return []
-    return [Problem(f"targets.{indicator.code}.baseline",
-                    _("指标「%(name)s」的基准值应等于基准年碳排放总量÷%(denominator)s，"
-                      "即%(computed)s，当前填写为%(typed)s。")
-                    % {"name": indicator.label,
-                       "denominator": Denominator(indicator.denominator).label,
-                       "computed": decimal_text(rounded(computed)),
-                       "typed": decimal_text(typed)})]
-
-
 def _milestone_problems(field, indicator, milestones, base, goal, start, end) -> list[Problem]:
+    """A milestone for each year of the term (start to end), each on its own input: falling
+    steadily from the baseline (rising, for awareness), the end year's equal to the target."""
     name = indicator.label
-    if not milestones:
-        return [Problem(f"{field}.milestones",
-                        _("指标「%(name)s」需填写逐年目标。") % {"name": name})]
-    years = []
+    years = {}
     for key, raw in milestones.items():
         year = year_of(key)
         if year is None:
             return [Problem(f"{field}.milestones",
                             _("指标「%(name)s」的逐年目标年份无效。") % {"name": name})]
-        years.append((year, number(raw)))
-    years.sort()
+        years[year] = number(raw)
     found = [Problem(f"{field}.milestones.{y}",
                      _("指标「%(name)s」%(year)s年的逐年目标须为数字。") % {"name": name, "year": y})
-             for y, v in years if v is None]
+             for y, v in sorted(years.items()) if v is None]
     if found:
         return found
-    if start is not None and end is not None:
-        outside = [y for y, _v in years if not start <= y <= end]
-        if outside:
-            return [Problem(f"{field}.milestones.{outside[0]}",
-                            _("指标「%(name)s」的逐年目标年份应在建设期(%(start)s年至%(end)s年)内："
-                              "%(years)s。")
-                            % {"name": name, "start": start, "end": end,
-                               "years": _("、").join(_("%(year)s年") % {"year": y}
-                                                    for y in outside)})]
+    if start is None or end is None:  # the term is not known: said at the schedule
+        if not years:
+            return [Problem(f"{field}.milestones",
+                            _("指标「%(name)s」需填写逐年目标。") % {"name": name})]
+        return _steady_problems(field, indicator, sorted(years.items()), base)
+    outside = sorted(y for y in years if not start <= y <= end)
+    if outside:
+        return [Problem(f"{field}.milestones.{outside[0]}",
+                        _("指标「%(name)s」的逐年目标年份应在建设期(%(start)s年至%(end)s年)内："
+                          "%(years)s。")
+                        % {"name": name, "start": start, "end": end,
+                           "years": _("、").join(_("%(year)s年") % {"year": y} for y in outside)})]
+    if not years:
+        return [Problem(f"{field}.milestones.{start}",
+                        _("请填写指标「%(name)s」建设期内每年的逐年目标(%(start)s年至%(end)s年)。")
+                        % {"name": name, "start": start, "end": end})]
+    found = [Problem(f"{field}.milestones.{y}",
+                     _("请填写指标「%(name)s」%(year)s年的逐年目标。") % {"name": name, "year": y})
+             for y in range(start, end + 1) if y not in years]
+    found += _steady_problems(field, indicator, sorted(years.items()), base)
+    last = f"{field}.milestones.{end}"
+    if goal is not None and years.get(end) is not None and years[end] != goal \
+            and all(p.field != last for p in found):
+        found.append(Problem(last,
+                             _("指标「%(name)s」建设期末(%(year)s年)的逐年目标应等于目标值%(goal)s。")
+                             % {"name": name, "year": end, "goal": decimal_text(goal)}))
+    return sorted(found, key=lambda p: p.field)
+
+
+def _steady_problems(field, indicator, years, base) -> list[Problem]:
+    """Each milestone that rises above the one before it (falls, for awareness), on its year."""
+    found = []
     previous = (None, base)
     for year, value in years:
         before_year, before = previous
@@ -610,11 +694,6 @@ def _milestone_problems(field, indicator, milestones, base, goal, start, end) ->
                 found.append(Problem(f"{field}.milestones.{year}",
                                      _steady_message(indicator, year, value, before_year, before)))
         previous = (year, value)
-    if not found and goal is not None and end is not None and years[-1][0] == end \
-            and years[-1][1] != goal:
-        found.append(Problem(f"{field}.milestones.{end}",
-                             _("指标「%(name)s」建设期末(%(year)s年)的逐年目标应等于目标值%(goal)s。")
-                             % {"name": name, "year": end, "goal": decimal_text(goal)}))
     return found
 
 

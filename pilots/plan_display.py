@@ -6,6 +6,9 @@ by path, so a comparison pairs the same rows in Chinese and in English, and a re
 opinion can point at one row. A schema-1 plan (a version frozen before schema 2) is read
 through ``pilots.plan.upgrade``, so its rows have the same paths as today's.
 
+An intensity indicator's baseline is computed from the baseline total (``pilots.plan``):
+its row shows the computed value, or the value a frozen version typed, as it was submitted.
+
 Amounts read properly in both languages: 4800 万元 is "CNY 48 million" in English, and
 the units of the plan's own figures (km², t CO₂, people, m²) have fixed English forms,
 like the reference rows' ``name_en``; indicator names and units come from
@@ -20,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from . import plan as plan_rules
 from .choices import Denominator, EnergySource, IndicatorKind, Support, TaskField
 from .models.reference import KeyPark, speaks_english
-from .plan import (  # noqa: F401 (number_text is read from here by the forms)
+from .plan import (
     DENOMINATOR_UNITS,
     WAN_YUAN,
     money_text,
@@ -66,6 +69,10 @@ def _text(value) -> str:
     return value.strip() if isinstance(value, str) else ("" if value is None else str(value))
 
 
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _list_separator() -> str:
     return ", " if speaks_english() else "、"
 
@@ -103,10 +110,6 @@ def denominator_label(key) -> str:
     return _("%(name)s(%(unit)s)") % {"name": label, "unit": unit} if unit else label
 
 
-def indicator_label(indicator) -> str:
-    return _("%(name)s(%(unit)s)") % {"name": indicator.label, "unit": indicator.unit_label}
-
-
 def key_park_text(park) -> str:
     if park is None:
         return _("所选园区已不在名录中")
@@ -127,10 +130,9 @@ def shown_indicators(indicators, targets) -> list:
 def plan_rows(plan: dict, category) -> list[PlanRow]:
     """The plan as rows of (section, label, value text, path), in the active language."""
     indicators = list(category.indicators.all())
-    if not plan_rules.is_schema_2(plan):
-        plan = plan_rules.upgrade(plan, total_codes=plan_rules.total_indicator_codes(indicators),
-                                  keep_total_baseline=True)
-    indicators = shown_indicators(indicators, plan.get("targets") or {})
+    plan = plan_rules.upgrade(plan, derived_codes=plan_rules.derived_baseline_codes(indicators),
+                              keep_typed_baselines=True)
+    indicators = shown_indicators(indicators, plan["targets"])
     rows: list[PlanRow] = []
 
     def add(section, label, value, path):
@@ -160,10 +162,14 @@ def plan_rows(plan: dict, category) -> list[PlanRow]:
     targets = plan.get("targets") or {}
     known = {i.code for i in indicators}
     for indicator in indicators:
-        _target_rows(add, indicator, targets.get(indicator.code) or {})
+        entry = targets.get(indicator.code) or {}
+        base = entry.get("baseline", "")
+        if "baseline" not in entry and indicator.kind == IndicatorKind.INTENSITY:
+            base = plan_rules.indicator_baseline(plan, indicator)  # computed
+        _target_rows(add, indicator, entry, base)
     for code, entry in targets.items():
-        if code not in known and isinstance(entry, dict):
-            _target_rows(add, None, entry, code=code)
+        if code not in known:
+            _target_rows(add, None, entry, entry.get("baseline", ""), code=code)
 
     tasks = plan_rules.tasks_of(plan)
     for task in tasks:
@@ -187,7 +193,7 @@ def plan_rows(plan: dict, category) -> list[PlanRow]:
     if "attachments" in plan:
         files = [
             " ".join(p for p in (_text(a.get("name")), _size(a.get("size"))) if p)
-            for a in plan.get("attachments") or [] if isinstance(a, dict)
+            for a in _list(plan.get("attachments")) if isinstance(a, dict)
         ]
         add(ATTACHMENTS, _("附件清单"), "\n".join(files) or _("无"), "attachments")
     return rows
@@ -214,7 +220,10 @@ def _eligibility_rows(add, plan, category):
         if not condition.is_active and condition.code not in confirmed:
             continue
         if condition.code == plan_rules.KEY_PARK_CONDITION:
-            add(ELIGIBILITY, str(condition), _key_park_value(plan), "overview.key_park")
+            value = _key_park_value(plan)
+            if value and not condition.required:
+                value = _("%(answer)s(优先条件)") % {"answer": value}
+            add(ELIGIBILITY, str(condition), value, "overview.key_park")
             continue
         value = _("已确认") if condition.code in confirmed else _("未确认")
         if not condition.required:
@@ -226,12 +235,11 @@ def _key_park_value(plan) -> str:
     chosen = (plan.get("overview") or {}).get("key_park")
     if chosen in (None, ""):
         return ""
-    park = KeyPark.objects.filter(pk=chosen if str(chosen).isdigit() else None).first()
+    park = KeyPark.objects.filter(pk=plan_rules.key_park_id(chosen)).first()
     return key_park_text(park)
 
 
-def _target_rows(add, indicator, entry, *, code=None):
-    entry = entry if isinstance(entry, dict) else {}
+def _target_rows(add, indicator, entry, base, *, code=None):
     code = code or indicator.code
     name = indicator.label if indicator else code
 
@@ -241,8 +249,7 @@ def _target_rows(add, indicator, entry, *, code=None):
     path = f"targets.{code}"
     is_total = indicator is not None and indicator.kind == IndicatorKind.TOTAL
     if not is_total or "baseline" in entry:  # a schema-1 version typed the total's baseline
-        add(TARGETS, _("%(name)s · 基准值") % {"name": name}, value_text(entry.get("baseline")),
-            f"{path}.baseline")
+        add(TARGETS, _("%(name)s · 基准值") % {"name": name}, value_text(base), f"{path}.baseline")
     add(TARGETS, _("%(name)s · 目标值") % {"name": name}, value_text(entry.get("target")),
         f"{path}.target")
     milestones = entry.get("milestones") or {}

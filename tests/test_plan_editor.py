@@ -1,9 +1,12 @@
 """The creation plan pages: starting a project, drafting and submitting its plan, comparing versions."""
+import datetime
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from pilots import plan as plan_rules
 from pilots import services
 from pilots.choices import State
 from pilots.demo import demo_plan
@@ -141,7 +144,7 @@ def test_saving_a_partial_draft_stores_exactly_the_typed_values(demo, client):
         "denom_population": "2,400",
         "mix_electricity": "70",
         "mix_renewable": "30%",
-        "t_per_capita_baseline": "1.80",
+        "t_per_capita_baseline": "1.80",  # not an input: computed from the baseline total
         "t_per_capita_target": "1.2",
         f"t_per_capita_y{year + 1}": "1.6",
         "task-0-field": "energy", "task-0-measure": "建设屋顶光伏500千瓦。",
@@ -158,7 +161,7 @@ def test_saving_a_partial_draft_stores_exactly_the_typed_values(demo, client):
     expected["overview"].update(location="宜州区庆远镇城西路88号", area_km2="0.35")
     expected["denominators"] = {"population": {str(year - 1): "2400"}}
     expected["baseline"].update(year=year - 1, energy_mix={"electricity": "70", "renewable": "30"})
-    expected["targets"] = {"per_capita": {"baseline": "1.8", "target": "1.2",
+    expected["targets"] = {"per_capita": {"target": "1.2",
                                           "milestones": {str(year + 1): "1.6"}}}
     expected["tasks"] = [{"id": "t1", "field": "energy", "measure": "建设屋顶光伏500千瓦。",
                           "expected_result": "", "investment_wan_yuan": "1280",
@@ -183,7 +186,7 @@ def test_the_editor_shows_the_saved_draft(demo, client):
     assert form["location"].value() == "广西河池市"
     assert form["area_km2"].value() == "0.35"
     assert form["denom_population"].value() == "2400"
-    assert form["t_per_capita_baseline"].value() == "1.8"
+    assert "t_per_capita_baseline" not in form.fields  # computed: 4320 t ÷ 2400 people
     assert form[f"t_per_capita_y{year + 1}"].value() == "1.62"
     assert "t_total_baseline" not in form.fields  # the baseline total is entered once
     assert form["support_sought"].value() == ["central_budget_investment", "green_credit"]
@@ -224,8 +227,10 @@ def test_a_non_number_is_refused_next_to_its_field_and_nothing_is_stored(demo, c
     assert 'value="宜州区"' in html
     assert '<p class="field-error">请输入数字。</p>' in html
     assert form.error_list() == [
-        {"field": "area_km2", "label": "占地面积(平方公里)", "message": "请输入数字。"},
-        {"field": "mix_coal", "label": "煤炭占比(%)", "message": "不能大于100。"},
+        {"field": "area_km2", "label": "占地面积(平方公里)", "message": "请输入数字。",
+         "anchor": "id_area_km2"},
+        {"field": "mix_coal", "label": "煤炭占比(%)", "message": "不能大于100。",
+         "anchor": "id_mix_coal"},
     ]
     assert _reload(project).plan == empty_plan()
 
@@ -236,7 +241,8 @@ def test_a_bad_milestone_is_named_with_its_indicator(demo, client):
     client.force_login(demo.user(APPLICANT))
     response = client.post(_editor_url(project), {"action": "save", f"t_total_y{year}": "九十"})
     assert response.context["form"].error_list() == [
-        {"field": f"t_total_y{year}", "label": f"碳排放总量 {year}年", "message": "请输入数字。"}]
+        {"field": f"t_total_y{year}", "label": f"碳排放总量 {year}年", "message": "请输入数字。",
+         "anchor": f"id_t_total_y{year}"}]
     assert _reload(project).plan == empty_plan()
 
 
@@ -489,3 +495,167 @@ def test_the_comparison_runs_the_same_queries_for_two_or_three_versions(
                        _as_post(_reload(project).plan, "submit")).status_code == 302
     with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
+
+
+# --- The task limit (review finding 1) ------------------------------------------------
+
+def _plan_with_tasks(category, n):
+    """The demo plan of ``category`` with ``n`` task items."""
+    plan = demo_plan(category)
+    while len(plan["tasks"]) < n:
+        task_id = plan_rules.add_task(plan)
+        plan["tasks"][-1].update(id=task_id, field="management",
+                                 measure=f"建立第{task_id}号能耗计量台账并按月分析。")
+    return plan
+
+
+def test_adding_a_task_to_a_plan_with_the_most_tasks_is_refused(demo, client):
+    project = demo.draft(APPLICANT)
+    plan = _plan_with_tasks(project.category, plan_rules.MAX_TASKS)
+    services.save_plan(project, demo.user(APPLICANT), plan)
+    client.force_login(demo.user(APPLICANT))
+    data = _as_post(plan, "add_task")
+    data["location"] = "河池市宜州区庆远镇城西路88号"
+
+    response = client.post(_editor_url(project), data)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{_editor_url(project)}#tasks"
+    assert _messages(response) == ["重点任务最多100项，不能再添加；草稿已保存。"]
+    saved = _reload(project).plan
+    assert len(saved["tasks"]) == 100
+    assert saved["overview"]["location"] == "河池市宜州区庆远镇城西路88号"  # what was typed is kept
+
+
+def test_empty_rows_do_not_count_toward_the_task_limit(demo, client):
+    project = demo.draft(APPLICANT)
+    plan = _plan_with_tasks(project.category, plan_rules.MAX_TASKS)
+    services.save_plan(project, demo.user(APPLICANT), plan)
+    client.force_login(demo.user(APPLICANT))
+    data = _as_post(plan, "save")
+    data.update({"task-100-id": "", "task-100-field": "", "task-100-measure": " ",
+                 "task-101-expected_result": ""})  # rows added in the page, left empty
+
+    response = client.post(_editor_url(project), data)
+
+    assert response.status_code == 302
+    assert _messages(response) == ["草稿已保存。"]
+    assert _reload(project).plan == plan
+
+
+def test_a_plan_over_the_task_limit_can_still_remove_a_task(demo, client):
+    """A plan saved with 101 items (before the limit held) is not locked: removing one
+    brings it back under the limit; saving it as it is says why it is refused."""
+    project = demo.draft(APPLICANT)
+    plan = _plan_with_tasks(project.category, plan_rules.MAX_TASKS + 1)
+    services.save_plan(project, demo.user(APPLICANT), plan)
+    client.force_login(demo.user(APPLICANT))
+
+    refused = client.post(_editor_url(project), _as_post(plan, "save"))
+    assert refused.status_code == 200
+    assert refused.context["form"].non_field_errors() == ["重点任务最多100项。"]
+
+    response = client.post(_editor_url(project), {**_as_post(plan, "save"), "remove_task": "t7"})
+
+    assert response.status_code == 302
+    assert _messages(response) == ["已删除任务7，草稿已保存。"]
+    tasks = _reload(project).plan["tasks"]
+    assert len(tasks) == 100
+    assert "t7" not in [t["id"] for t in tasks]
+
+
+# --- Which call a new project joins (review finding 4) -----------------------------------
+
+@pytest.mark.parametrize(("windows", "joins"), [
+    # (this year's window, next year's window) in days from today → the batch joined
+    (((-30, 30), (400, 700)), "this"),  # next year's call created while this one runs
+    (((-60, -1), (400, 700)), "this"),  # this one closed, the next not open: the latest opened
+    (((-60, -1), (-10, 30)), "next"),  # the next one is open
+    (((5, 30), (400, 700)), "next"),  # none has opened yet: the latest
+])
+def test_a_new_project_joins_the_call_open_today(demo, client, windows, joins):
+    today = timezone.localdate()
+    this = Batch.objects.get(year=today.year)
+    later = Batch.objects.create(year=today.year + 1, name=f"{today.year + 1}年度近零碳排放区试点申报",
+                                 opens_on=today, closes_on=today)
+    for batch, (opens, closes) in zip((this, later), windows, strict=True):
+        Batch.objects.filter(pk=batch.pk).update(
+            opens_on=today + datetime.timedelta(days=opens),
+            closes_on=today + datetime.timedelta(days=closes))
+    client.force_login(demo.user(APPLICANT))
+
+    response = client.post(reverse("project-create"), {
+        "name": "宜州区实验小学近零碳排放校园", "category": Category.objects.get(code="campus").pk})
+
+    assert response.status_code == 302
+    project = Project.objects.get(name="宜州区实验小学近零碳排放校园")
+    assert project.batch == (this if joins == "this" else later)
+
+
+# --- Typing numbers (review finding 8) ---------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "stored", "error"), [
+    ("2,5", None, "请使用小数点，如2.5。"),
+    ("2，5", None, "请使用小数点，如2.5。"),  # a full-width comma is a comma too
+    ("1,2345", None, "请使用小数点，如2.5。"),
+    ("12,800", "12800", None),
+    ("1,234,567.5", "1234567.5", None),
+    ("２.５", "2.5", None),
+])
+def test_a_decimal_comma_is_refused_and_thousands_separators_are_read(
+        demo, client, typed, stored, error):
+    project = _new_project(demo)
+    client.force_login(demo.user(APPLICANT))
+
+    response = client.post(_editor_url(project), {"action": "save", "total_emissions_t": typed})
+
+    if error:
+        assert response.status_code == 200
+        assert response.context["form"].errors == {"total_emissions_t": [error]}
+        assert _reload(project).plan == empty_plan()
+    else:
+        assert response.status_code == 302
+        assert _reload(project).plan["baseline"]["total_emissions_t"] == stored
+
+
+# --- Links and rows after a refused save (review finding 10) ---------------------------------
+
+def test_the_error_summary_links_to_the_first_box_of_a_group_of_checkboxes(demo, client):
+    project = _new_project(demo)
+    client.force_login(demo.user(APPLICANT))
+
+    response = client.post(_editor_url(project), {"action": "save", "eligibility": ["bogus"]})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert ('<a href="#id_eligibility_0">申报单位确认符合以下遴选条件：「bogus」不是有效的选项。</a>'
+            in html)
+    assert 'id="id_eligibility_0"' in html
+
+
+def test_a_plan_problem_of_a_checkbox_group_links_to_its_first_box(demo, client):
+    project = _new_project(demo)
+    client.force_login(demo.user(APPLICANT))
+    response = client.post(_editor_url(project), {"action": "submit"})
+    assert '<a href="#id_eligibility_0">请确认遴选条件：以学校为建设主体</a>' in \
+        response.content.decode()
+
+
+def test_a_row_added_in_the_page_keeps_a_remove_button_after_a_refused_save(demo, client):
+    project = demo.draft(APPLICANT)
+    client.force_login(demo.user(APPLICANT))
+    data = _as_post(project.plan, "save")
+    data.update({"area_km2": "约两平方公里",  # refused: the page comes back as typed
+                 "task-5-id": "", "task-5-field": "energy", "task-5-measure": "更换LED照明。"})
+
+    response = client.post(_editor_url(project), data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    row = html[html.index('name="task-5-id"'):]
+    row = row[:row.index("</fieldset>")]
+    assert ('<button type="button" class="danger task-remove" data-remove-row hidden>移除此行</button>'
+            in row)
+    saved_row = html[html.index('name="task-0-id"'):]
+    assert ('<button type="submit" name="remove_task" value="t1" class="danger task-remove">'
+            '删除任务1</button>') in saved_row[:saved_row.index("</fieldset>")]

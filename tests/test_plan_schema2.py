@@ -1,21 +1,28 @@
 """The creation plan, schema 2: conversion from schema 1, task items in the editor, figures that
 must make sense together, eligibility conditions and key parks, old versions read and compared
 by path, amounts and units in English."""
+import ast
 import copy
 import importlib
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from pilots import plan as plan_module
+from pilots import plan_display as plan_display_module
 from pilots import services
 from pilots.choices import State
 from pilots.demo import demo_plan
+from pilots.forms import plan as plan_forms
 from pilots.models import (
     Batch,
     Category,
@@ -25,8 +32,8 @@ from pilots.models import (
     PlanVersion,
     Project,
 )
-from pilots.plan import Problem, add_task, problems, remove_task, upgrade
-from pilots.plan_display import money_text, plan_rows
+from pilots.plan import Problem, add_task, decimal_text, problems, remove_task, upgrade
+from pilots.plan_display import money_text, number_display, plan_rows
 
 APPLICANT = "app_campus_yizhou"
 MIGRATION = importlib.import_module("pilots.migrations.0006_plan_schema_2")
@@ -116,7 +123,8 @@ SCHEMA_1_CONVERTED = {
     "baseline": {"year": 2024, "total_emissions_t": "36800",
                  "energy_mix": {"electricity": "62", "coal": "8", "natural_gas": "12",
                                 "oil": "10", "renewable": "8"}},
-    "targets": {"per_capita": {"baseline": "100", "target": "78",
+    # The typed baselines are gone: the total's is the baseline total, per capita's is computed.
+    "targets": {"per_capita": {"target": "78",
                                "milestones": {"2025": "92", "2026": "85", "2027": "78"}},
                 "total": {"target": "78", "milestones": {"2025": "92", "2026": "85",
                                                          "2027": "78"}}},
@@ -138,7 +146,7 @@ SCHEMA_1_CONVERTED = {
 
 def test_a_schema_1_plan_converts_to_schema_2():
     before = copy.deepcopy(SCHEMA_1)
-    assert upgrade(SCHEMA_1) == SCHEMA_1_CONVERTED
+    assert upgrade(SCHEMA_1, derived_codes={"per_capita", "total"}) == SCHEMA_1_CONVERTED
     assert SCHEMA_1 == before  # the plan given is not changed
 
 
@@ -147,10 +155,11 @@ def test_a_draft_without_a_baseline_year_dates_its_denominators_to_the_fallback_
     assert upgrade(plan, fallback_year=2025)["denominators"] == {"population": {"2025": "12000"}}
 
 
-def test_a_frozen_schema_1_version_keeps_its_typed_total_baseline_when_read():
+def test_a_frozen_schema_1_version_keeps_its_typed_baselines_when_read():
     converted = upgrade({**SCHEMA_1, "attachments": [{"id": 1, "name": "a.pdf", "size": 1}]},
-                        keep_total_baseline=True)
+                        derived_codes={"per_capita", "total"}, keep_typed_baselines=True)
     assert converted["targets"]["total"]["baseline"] == "100"
+    assert converted["targets"]["per_capita"]["baseline"] == "100"
     assert converted["attachments"] == [{"id": 1, "name": "a.pdf", "size": 1}]
 
 
@@ -225,17 +234,20 @@ def test_the_migration_seeds_the_eligibility_conditions_of_the_work_plan(demo):
 # --- The demo plans add up ----------------------------------------------------------
 
 @pytest.mark.parametrize(("code", "intensity", "denominator", "baseline", "total_target"), [
-    ("region", "per_capita", "population", "8", "312800"),  # 368000 t ÷ 46000 people
-    ("park", "per_output_value", "output_value", "0.4", "782000"),
-    ("community", "per_capita", "population", "2.5", "25500"),
-    ("campus", "per_capita", "population", "1.8", "3672"),
-    ("commercial", "per_floor_area", "floor_area", "100", "7225"),  # kg: 8500 t × 1000 ÷ 85000 m²
+    ("region", "per_capita", "population", "8 吨二氧化碳/人", "312800"),  # 368000 t ÷ 46000 people
+    ("park", "per_output_value", "output_value", "0.4 吨二氧化碳/万元", "782000"),
+    ("community", "per_capita", "population", "2.5 吨二氧化碳/人", "25500"),
+    ("campus", "per_capita", "population", "1.8 吨二氧化碳/人", "3672"),
+    # kg: 8500 t × 1000 ÷ 85000 m²
+    ("commercial", "per_floor_area", "floor_area", "100 千克二氧化碳/平方米", "7225"),
 ])
 def test_every_demo_plan_computes_its_intensity_baseline_from_its_total(
         demo, code, intensity, denominator, baseline, total_target):
     plan = _plan(code)
     assert list(plan["denominators"][denominator]) == [str(YEAR - 1)]
-    assert plan["targets"][intensity]["baseline"] == baseline
+    assert "baseline" not in plan["targets"][intensity]  # computed, not typed
+    rows = {r.path: r.value for r in plan_rows(plan, Category.objects.get(code=code))}
+    assert rows[f"targets.{intensity}.baseline"] == baseline
     assert "baseline" not in plan["targets"]["total"]  # that is baseline.total_emissions_t
     assert plan["targets"]["total"]["target"] == total_target  # 85 % of the baseline total
     assert _problems(code, plan) == []
@@ -243,7 +255,8 @@ def test_every_demo_plan_computes_its_intensity_baseline_from_its_total(
 
 # --- Figures that must make sense together ------------------------------------------
 
-def test_an_intensity_baseline_that_is_not_total_over_denominator_is_refused(demo):
+def test_a_typed_intensity_baseline_is_not_read_the_computed_one_is(demo):
+    """Finding 2: a typed "100" passed for 1.8 (it counted as precise to the hundreds)."""
     plan = _plan("campus")
     plan["targets"]["per_capita"]["baseline"] = "100"  # 4320 t ÷ 2400 people is 1.8
     plan["targets"]["per_capita"]["target"] = "78"
@@ -251,41 +264,57 @@ def test_an_intensity_baseline_that_is_not_total_over_denominator_is_refused(dem
                                                    str(YEAR + 2): "78"}
 
     assert _problems("campus", plan) == [
-        Problem("targets.per_capita.baseline",
-                "指标「人均碳排放量」的基准值应等于基准年碳排放总量÷人口，即1.8，当前填写为100。")]
+        Problem("targets.per_capita.target", "指标「人均碳排放量」的目标值应低于基准值(1.8)。"),
+        Problem(f"targets.per_capita.milestones.{YEAR}",
+                f"指标「人均碳排放量」应逐年稳步下降：{YEAR}年的目标92高于基准值1.8。")]
 
 
-@pytest.mark.parametrize("typed", ["1.8", "1.80", "1.75", "2"])
-def test_an_intensity_baseline_rounded_as_typed_is_accepted(demo, typed):
+@pytest.mark.parametrize(("target", "found"), [
+    ("1.5", []),
+    ("1.8", ["指标「人均碳排放量」的目标值应低于基准值(1.7917)。"]),  # 4300 ÷ 2400 = 1.79166…
+])
+def test_targets_are_held_against_the_computed_baseline_as_shown(demo, target, found):
     plan = _plan("campus")
-    plan["baseline"]["total_emissions_t"] = "4300"  # ÷ 2400 = 1.7917
-    plan["targets"]["per_capita"]["baseline"] = typed
+    plan["baseline"]["total_emissions_t"] = "4300"
+    plan["targets"]["per_capita"].update(target=target, milestones={
+        str(YEAR): "1.7", str(YEAR + 1): "1.6", str(YEAR + 2): "1.5"})
     plan["targets"]["total"].update(target="3655", milestones={
         str(YEAR): "4085", str(YEAR + 1): "3870", str(YEAR + 2): "3655"})
-    found = _problems("campus", plan)
-    assert found == ([] if typed != "1.75" else [Problem(
-        "targets.per_capita.baseline",
-        "指标「人均碳排放量」的基准值应等于基准年碳排放总量÷人口，即1.7917，当前填写为1.75。")])
+    assert [p.message for p in _problems("campus", plan)] == found
 
 
-def test_the_editor_refuses_an_inconsistent_baseline_next_to_its_input(demo, client):
+def test_the_editor_shows_the_computed_baseline_and_takes_no_typed_one(demo, client):
     project = _new_campus(demo)
     plan = _plan("campus")
-    plan["targets"]["per_capita"]["baseline"] = "18"
     client.force_login(demo.user(APPLICANT))
+    data = {**_as_post(plan, "save"), "t_per_capita_baseline": "18"}  # a stale page's input
 
-    response = client.post(_editor_url(project), _as_post(plan, "submit"))
+    response = client.post(_editor_url(project), data)
 
-    assert response.status_code == 200
-    form = response.context["form"]
-    message = "指标「人均碳排放量」的基准值应等于基准年碳排放总量÷人口，即1.8，当前填写为18。"
-    assert form.errors == {"t_per_capita_baseline": [message]}
-    html = response.content.decode()
-    assert f'<a href="#id_t_per_capita_baseline">{message}</a>' in html
-    assert "按基准年数据计算为1.8" in html
+    assert response.status_code == 302
     project = _reload(project)
-    assert (project.state, project.versions.count()) == (State.DRAFT, 0)
-    assert project.plan["targets"]["per_capita"]["baseline"] == "18"  # the draft is kept
+    assert "baseline" not in project.plan["targets"]["per_capita"]
+    assert project.plan_problems() == []
+    html = client.get(_editor_url(project)).content.decode()
+    assert 'name="t_per_capita_baseline"' not in html
+    assert ('<output class="computed-value" id="computed-per_capita">1.8</output>'
+            '<span class="computed">由基准年碳排放总量÷人口计算</span>') in html
+
+
+def test_the_editor_says_how_a_baseline_not_yet_computable_will_be(demo, client):
+    project = _new_campus(demo)
+    client.force_login(demo.user(APPLICANT))
+    html = client.get(_editor_url(project)).content.decode()
+    assert '<span class="computed">填写基准年碳排放总量和基准年人口后自动计算</span>' in html
+    assert '<span class="computed">即基准年碳排放总量</span>' in html
+
+
+def test_a_typed_baseline_of_a_frozen_version_is_read_as_submitted(demo):
+    project = _new_campus(demo)
+    frozen = _plan("campus")
+    frozen["targets"]["per_capita"]["baseline"] = "1.79"  # typed, before baselines were computed
+    rows = {r.path: r.value for r in plan_rows(frozen, project.category)}
+    assert rows["targets.per_capita.baseline"] == "1.79 吨二氧化碳/人"
 
 
 def test_a_rising_milestone_is_marked_on_that_years_input(demo, client):
@@ -570,7 +599,7 @@ def test_a_bad_number_in_a_task_item_changes_nothing(demo, client):
     assert response.status_code == 200
     assert response.context["form"].error_list() == [
         {"field": "task-1-investment_wan_yuan", "label": "任务2 投资(万元)",
-         "message": "请输入数字。"}]
+         "message": "请输入数字。", "anchor": "id_task-1-investment_wan_yuan"}]
     assert _reload(project).plan == before
 
 
@@ -707,9 +736,279 @@ def test_more_task_rows_than_allowed_are_refused_and_nothing_is_saved(demo, clie
 
 
 def test_the_old_demo_plan_that_disagreed_with_itself_is_now_refused(demo):
-    """36 800 t over 12 000 people is 3.0667 t per person, not the 100 the old demo typed."""
-    fields = [p.field for p in _problems("campus", SCHEMA_1)]
-    assert "targets.per_capita.baseline" in fields
+    """36 800 t over 12 000 people is 3.0667 t per person, not the 100 the old demo typed:
+    its target of 78 is held against the computed baseline."""
     assert [p.message for p in _problems("campus", SCHEMA_1)
-            if p.field == "targets.per_capita.baseline"] == [
-        "指标「人均碳排放量」的基准值应等于基准年碳排放总量÷人口，即3.0667，当前填写为100。"]
+            if p.field == "targets.per_capita.target"] == [
+        "指标「人均碳排放量」的目标值应低于基准值(3.0667)。"]
+
+
+# --- Milestones for every year of the term (review finding 3) ------------------------------
+
+def test_every_year_of_the_term_needs_its_milestone(demo):
+    plan = _plan("campus")
+    del plan["targets"]["total"]["milestones"][str(YEAR + 1)]
+    del plan["targets"]["per_capita"]["milestones"][str(YEAR + 2)]  # the end year's
+
+    assert _problems("campus", plan) == [
+        Problem(f"targets.per_capita.milestones.{YEAR + 2}",
+                f"请填写指标「人均碳排放量」{YEAR + 2}年的逐年目标。"),
+        Problem(f"targets.total.milestones.{YEAR + 1}",
+                f"请填写指标「碳排放总量」{YEAR + 1}年的逐年目标。")]
+
+
+def test_a_term_without_milestones_is_named_once_at_its_first_year(demo):
+    plan = _plan("campus")
+    plan["targets"]["total"]["milestones"] = {}
+    assert _problems("campus", plan) == [
+        Problem(f"targets.total.milestones.{YEAR}",
+                f"请填写指标「碳排放总量」建设期内每年的逐年目标({YEAR}年至{YEAR + 2}年)。")]
+
+
+def test_a_longer_term_needs_the_milestones_of_its_added_years_and_ends_on_the_target(demo):
+    plan = _plan("campus")
+    plan["schedule"]["end_year"] = YEAR + 3  # the milestones stop at YEAR + 2, on the target
+    for task in plan["tasks"]:
+        task["end_year"] = min(task["end_year"], YEAR + 3)
+    plan["targets"]["total"]["milestones"][str(YEAR + 3)] = "3600"
+
+    assert _problems("campus", plan) == [
+        Problem(f"targets.per_capita.milestones.{YEAR + 3}",
+                f"请填写指标「人均碳排放量」{YEAR + 3}年的逐年目标。"),
+        Problem(f"targets.total.milestones.{YEAR + 3}",
+                f"指标「碳排放总量」建设期末({YEAR + 3}年)的逐年目标应等于目标值3672。")]
+
+
+def test_a_missing_year_is_shown_on_that_years_input(demo, client):
+    project = _new_campus(demo)
+    plan = _plan("campus")
+    del plan["targets"]["total"]["milestones"][str(YEAR + 1)]
+    client.force_login(demo.user(APPLICANT))
+
+    response = client.post(_editor_url(project), _as_post(plan, "submit"))
+
+    message = f"请填写指标「碳排放总量」{YEAR + 1}年的逐年目标。"
+    assert response.context["form"].errors == {f"t_total_y{YEAR + 1}": [message]}
+    assert f'<a href="#id_t_total_y{YEAR + 1}">{message}</a>' in response.content.decode()
+    assert _reload(project).state == State.DRAFT
+
+
+def test_a_rising_awareness_milestone_is_refused_on_its_year(demo):
+    plan = _plan("community")
+    plan["targets"]["awareness"]["milestones"][str(YEAR + 1)] = "65"  # after 70
+    assert _problems("community", plan) == [
+        Problem(f"targets.awareness.milestones.{YEAR + 1}",
+                f"指标「居民绿色低碳意识」应逐年稳步提升：{YEAR + 1}年的目标65低于{YEAR}年的70。")]
+
+
+def test_a_term_too_long_to_plan_year_by_year_is_refused(demo):
+    plan = _plan("campus")
+    plan["schedule"]["end_year"] = YEAR + 40
+    found = _problems("campus", plan)
+    assert found[0] == Problem("schedule", "建设期不应超过10年。")
+    assert "schedule" in [p.field for p in found]
+
+
+# --- Preferred conditions (review finding 5) ---------------------------------------------
+
+def test_a_preferred_clean_energy_condition_does_not_refuse_the_energy_mix(demo, client):
+    EligibilityCondition.objects.filter(category__code="park", code="clean_energy").update(
+        required=False)
+    project = demo.draft("app_park_yizhou")
+    plan = copy.deepcopy(project.plan)
+    plan["baseline"]["energy_mix"] = {"electricity": "30", "coal": "55", "natural_gas": "10",
+                                      "oil": "5"}
+    services.save_plan(project, demo.user("app_park_yizhou"), plan)
+
+    assert _reload(project).plan_problems() == []
+    client.force_login(demo.user("app_park_yizhou"))
+    choices = client.get(_editor_url(project)).context["form"].fields["eligibility"].choices
+    assert ("clean_energy", "园区能源结构以电力、天然气等清洁能源为主(优先条件)") in choices
+
+
+def test_a_preferred_key_park_condition_does_not_refuse_a_plan_without_a_park(demo, client):
+    EligibilityCondition.objects.filter(category__code="park", code="key_park").update(
+        required=False)
+    project = demo.draft("app_park_yizhou")
+    plan = copy.deepcopy(project.plan)
+    plan["overview"]["key_park"] = None
+    services.save_plan(project, demo.user("app_park_yizhou"), plan)
+
+    assert _reload(project).plan_problems() == []
+    client.force_login(demo.user("app_park_yizhou"))
+    form = client.get(_editor_url(project)).context["form"]
+    assert form.fields["key_park"].label == "所在重点产业园区(优先条件)"
+
+
+def test_an_inactive_clean_energy_condition_is_not_checked(demo):
+    EligibilityCondition.objects.filter(category__code="park", code="clean_energy").update(
+        is_active=False)
+    plan = _plan("park")
+    plan["baseline"]["energy_mix"] = {"electricity": "30", "coal": "70"}
+    assert _problems("park", plan) == []
+
+
+# --- The migration stands alone; odd shapes never fail (review finding 6) ----------------------
+
+def test_the_migration_imports_nothing_from_the_live_code():
+    tree = ast.parse(Path(MIGRATION.__file__).read_text(encoding="utf-8"))
+    imported = sorted({node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+                      | {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                         for alias in node.names})
+    assert imported == ["copy", "decimal", "django.db"]
+
+
+ODD = {
+    "overview": {"location": "广西河池市", "area_km2": 1e30, "denominators": ["12000"]},
+    "baseline": {"year": 2024, "total_emissions_t": "12345678901234567890123456789012.5",
+                 "energy_mix": [62, 38]},
+    "targets": [{"per_capita": 1}],
+    "tasks": ["建设光伏"],
+    "investment": {"total_wan_yuan": 4800, "support_sought": "green_credit"},
+    "schedule": "2025-2027",
+    "safeguards": ["成立领导小组"],
+}
+ODD_CONVERTED = {
+    "schema": 2,
+    "overview": {"location": "广西河池市", "boundary": "", "area_km2": "1" + "0" * 30,
+                 "key_park": None},
+    "denominators": {},
+    "baseline": {"year": 2024, "total_emissions_t": "12345678901234567890123456789012.5",
+                 "energy_mix": {}},
+    "targets": {},
+    "tasks": [],
+    "task_seq": 0,
+    "investment": {"total_wan_yuan": "4800", "support_sought": ["green_credit"]},
+    "schedule": {"start_year": None, "end_year": None},
+    "safeguards": "",
+    "eligibility": {"confirmed": []},
+}
+
+
+def test_the_migration_converts_a_draft_of_odd_shapes_as_upgrade_does():
+    assert MIGRATION.convert(ODD, derived_codes={"total"}) == ODD_CONVERTED
+    assert upgrade(ODD) == ODD_CONVERTED
+
+
+@pytest.mark.parametrize("plan", [
+    SCHEMA_1,
+    {**SCHEMA_1, "baseline": {"total_emissions_t": 36800.5}},
+    {**SCHEMA_1, "targets": {"per_capita": {"baseline": 3.07, "target": 2.6,
+                                            "milestones": {"2025": 2.9}}, "awareness": 5}},
+    {**SCHEMA_1, "attachments": [{"id": 1}], "overview": None},
+])
+def test_the_migrations_conversion_is_the_one_upgrade_makes(plan):
+    codes = {"per_capita", "total"}
+    assert MIGRATION.convert(plan, derived_codes=codes, fallback_year=2023) == upgrade(
+        plan, derived_codes=codes, fallback_year=2023)
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    ("1e28", "1" + "0" * 28),
+    ("1E+30", "1" + "0" * 30),
+    ("36800.00", "36800"),
+    ("-0.50", "-0.5"),
+    ("-0", "0"),
+    ("1e999999", "1e999999"),  # not written out: kept as typed
+])
+def test_decimal_text_is_exact_at_any_size(value, text):
+    assert decimal_text(value) == text
+
+
+BROKEN_SCHEMA_2 = {
+    "schema": 2, "overview": ["广西河池市"], "denominators": {"population": "2400"},
+    "baseline": {"year": "2025", "total_emissions_t": "4320", "energy_mix": ["62"]},
+    "targets": {"per_capita": ["1.8"], "total": {"target": "3672", "milestones": ["3900"]}},
+    "tasks": {"t1": "建设光伏"}, "task_seq": "x",
+    "investment": {"total_wan_yuan": "4800", "support_sought": "green_credit"},
+    "schedule": None, "safeguards": 5, "eligibility": {"confirmed": [["builder"]]},
+}
+
+
+def test_a_plan_of_odd_shapes_is_checked_read_and_edited_without_failing(demo, client, api):
+    project = _new_campus(demo)
+    Project.objects.filter(pk=project.pk).update(plan=BROKEN_SCHEMA_2)
+    project = _reload(project)
+
+    assert [p.field for p in project.plan_problems()] == [
+        "overview.location", "overview.boundary", "overview.area_km2",
+        "denominators.population.2025", "baseline.energy_mix", "schedule",
+        "targets.per_capita.target", "targets.total.milestones", "tasks", "safeguards",
+        "eligibility.builder"]
+    rows = {r.path: r.value for r in plan_rows(project.plan, project.category)}
+    assert rows["investment.support_sought"] == "绿色信贷"
+    client.force_login(demo.user(APPLICANT))
+    assert client.get(_editor_url(project)).status_code == 200
+    assert client.post(_editor_url(project), {"action": "save"}).status_code == 302
+    Project.objects.filter(pk=project.pk).update(plan=BROKEN_SCHEMA_2)
+    api.force_authenticate(demo.user(APPLICANT))
+    response = api.post(f"/api/projects/{project.pk}/transitions/submit/", {}, format="json")
+    assert response.status_code == 409
+    Project.objects.filter(pk=project.pk).update(plan=BROKEN_SCHEMA_2)
+    assert client.get(reverse("project-detail", args=[project.pk])).status_code == 200
+
+
+# --- Negative numbers in English (review finding 7) ---------------------------------------
+
+@pytest.mark.parametrize(("value", "chinese", "english"), [
+    ("-0.5", "-0.5", "-0.5"),
+    ("-1234.5", "-1234.5", "-1,234.5"),
+    ("-36800", "-36800", "-36,800"),
+    ("1234567.891", "1234567.891", "1,234,567.891"),
+])
+def test_negative_numbers_keep_their_sign_in_both_languages(value, chinese, english):
+    assert number_display(value) == chinese
+    with translation.override("en"):
+        assert number_display(value) == english
+        assert money_text("-0.5") == "CNY -5,000"
+
+
+# --- No dead code around the plan (review finding 9) ----------------------------------------
+
+def _source_files():
+    root = Path(settings.BASE_DIR)
+    for folder in ("pilots", "reviews", "acceptance", "disclosure", "hechi_nzc", "templates"):
+        yield from (p for p in (root / folder).rglob("*") if p.suffix in (".py", ".html"))
+
+
+def test_every_public_name_of_the_plan_modules_is_used_outside_its_definition():
+    sources = {p: p.read_text(encoding="utf-8") for p in _source_files()}
+    unused = []
+    for module in (plan_module, plan_display_module):
+        own = Path(module.__file__)
+        for name, value in vars(module).items():
+            if name.startswith("_") or getattr(value, "__module__", module.__name__) \
+                    != module.__name__ or isinstance(value, type(ast)):
+                continue
+            word = re.compile(rf"\b{re.escape(name)}\b")
+            uses = sum(len(word.findall(text)) for path, text in sources.items() if path != own)
+            if uses == 0 and len(word.findall(sources[own])) <= 1:
+                unused.append(f"{module.__name__}.{name}")
+    assert unused == []
+
+
+def test_the_forms_take_the_plan_helpers_from_the_plan_module_itself():
+    tree = ast.parse(Path(plan_forms.__file__).read_text(encoding="utf-8"))
+    from_display = [alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                    and node.module == "plan_display" for alias in node.names]
+    assert from_display  # the section titles and labels
+    assert [name for name in from_display
+            if getattr(getattr(plan_display_module, name), "__module__", "") == "pilots.plan"
+            ] == []
+
+
+@pytest.mark.parametrize("stored", ["abc", ["1"], "²", True, 1.5])
+def test_a_key_park_stored_as_no_key_is_refused_not_a_failure(demo, client, stored):
+    project = demo.draft("app_park_yizhou")
+    plan = copy.deepcopy(project.plan)
+    plan["overview"]["key_park"] = stored
+    Project.objects.filter(pk=project.pk).update(plan=plan)
+    project = _reload(project)
+
+    assert project.plan_problems() == [Problem(
+        "overview.key_park", "所选园区不在自治区级及以上重点产业园区名录内，不能申报园区试点。")]
+    rows = {r.path: r.value for r in plan_rows(project.plan, project.category)}
+    assert rows["overview.key_park"] == "所选园区已不在名录中"
+    client.force_login(demo.user("app_park_yizhou"))
+    assert client.get(_editor_url(project)).status_code == 200
+    assert client.get(reverse("project-detail", args=[project.pk])).status_code == 200

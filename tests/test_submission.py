@@ -239,11 +239,11 @@ def test_a_park_may_set_either_intensity_target(demo):
     plan = _plan("park")
     year = timezone.localdate().year
     assert set(plan["targets"]) == {"per_output_value", "total"}
-    assert plan["targets"]["per_output_value"]["baseline"] == "0.4"  # 920000 t ÷ 2300000 万元
+    assert "baseline" not in plan["targets"]["per_output_value"]  # 920000 t ÷ 2300000 万元
     del plan["targets"]["per_output_value"]
     plan["denominators"] = {"value_added": {_base_year(plan): "690000"}}
-    plan["targets"]["per_value_added"] = {  # 920000 t ÷ 690000 万元 = 1.3333
-        "baseline": "1.33", "target": "1.13",
+    plan["targets"]["per_value_added"] = {  # baseline 920000 t ÷ 690000 万元 = 1.3333
+        "target": "1.13",
         "milestones": {str(year): "1.26", str(year + 1): "1.2", str(year + 2): "1.13"}}
 
     assert _problems("park", plan) == []

@@ -16,8 +16,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .. import plan as plan_rules
-from ..choices import EnergySource, IndicatorKind, Support, TaskField
+from ..choices import Denominator, EnergySource, Support, TaskField
 from ..models import Category, KeyPark
+from ..plan import number_text
 from ..plan_display import (
     BASELINE,
     ELIGIBILITY,
@@ -30,13 +31,14 @@ from ..plan_display import (
     denominator_keys,
     denominator_label,
     key_park_text,
-    number_text,
 )
 
 MILESTONE_SPAN = 5  # milestone years offered: the batch year and the four after it
 TEXT_MAX = 5000
 BLANK_TASK_ROWS = plan_rules.MIN_TASK_FIELDS  # rows offered when the plan has no task yet
 TASK_KEY = re.compile(r"^task-(\d{1,4})-")
+# Commas that group the digits in threes (12,800.5); any other comma is a decimal comma.
+GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 NUMBER_ERRORS = {
     "invalid": _("请输入数字。"),
@@ -45,6 +47,7 @@ NUMBER_ERRORS = {
     "max_digits": _("数字总位数不能超过%(max)s位。"),
     "max_decimal_places": _("小数点后不能超过%(max)s位。"),
     "max_whole_digits": _("整数部分不能超过%(max)s位。"),
+    "decimal_comma": _("请使用小数点，如2.5。"),
 }
 YEAR_ERRORS = {
     "invalid": _("请输入四位数年份，如2024。"),
@@ -60,7 +63,11 @@ def _positive(value):
 
 
 class PlanNumberField(forms.DecimalField):
-    """A decimal typed as text: accepts full-width digits, thousands separators and a "%"."""
+    """A decimal typed as text: accepts full-width digits, thousands separators and a "%".
+
+    A comma is a thousands separator only where it groups digits in threes: "2,5" is
+    refused rather than read as 25.
+    """
 
     widget = forms.TextInput
 
@@ -73,8 +80,12 @@ class PlanNumberField(forms.DecimalField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = unicodedata.normalize("NFKC", value)
-            value = value.replace(",", "").replace(" ", "").removesuffix("%")
+            value = unicodedata.normalize("NFKC", value).replace(" ", "").removesuffix("%")
+            if "," in value:
+                if not GROUPED.match(value):
+                    raise ValidationError(self.error_messages["decimal_comma"],
+                                          code="decimal_comma")
+                value = value.replace(",", "")
         return super().to_python(value)
 
     def widget_attrs(self, widget):
@@ -107,6 +118,19 @@ def _text(label, *, rows=None, max_length=TEXT_MAX, help_text=""):
                            help_text=help_text, error_messages=TEXT_ERRORS)
 
 
+def input_id(bf) -> str:
+    """The id of the input a link to ``bf`` should land on: the first box of a group of
+    checkboxes (its label's ``for`` is empty: the group is labelled by its legend)."""
+    if bf.id_for_label:
+        return bf.id_for_label
+    subwidgets = bf.subwidgets
+    return (subwidgets[0].id_for_label if subwidgets else "") or bf.auto_id
+
+
+def _denominator_name(key) -> str:
+    return str(Denominator(key).label) if key in Denominator.values else str(key)
+
+
 def _stored(value) -> str:
     """A cleaned Decimal as the decimal string the plan JSON holds ("" for none)."""
     return "" if value is None else plan_rules.decimal_text(value)
@@ -121,10 +145,11 @@ class Section(NamedTuple):
 
 class TargetRow(NamedTuple):
     indicator: object
-    baseline: forms.BoundField | None  # None: the total's baseline is the baseline total
+    baseline: forms.BoundField | None  # None: the baseline is the baseline total or computed
     target: forms.BoundField
     milestones: list
-    computed: str  # baseline total ÷ denominator, from the saved plan ("" when unknown)
+    computed: str  # baseline total ÷ denominator, as typed or saved ("" when unknown)
+    denominator: str  # what it is divided by, e.g. 人口 ("" for the total)
 
     @property
     def errors(self):
@@ -194,12 +219,14 @@ class PlanForm(forms.Form):
         self.project = project
         self.indicators = list(project.category.indicators.all())
         self.saved = plan_rules.upgrade(
-            project.plan, total_codes=plan_rules.total_indicator_codes(self.indicators),
+            project.plan, derived_codes=plan_rules.derived_baseline_codes(self.indicators),
             fallback_year=project.batch.year - 1)
         conditions = [c for c in project.category.eligibility_conditions.all() if c.is_active]
-        self.asks_key_park = any(c.code == plan_rules.KEY_PARK_CONDITION for c in conditions)
+        self.key_park_condition = next(
+            (c for c in conditions if c.code == plan_rules.KEY_PARK_CONDITION), None)
+        self.asks_key_park = self.key_park_condition is not None
         self.conditions = [c for c in conditions if c.code != plan_rules.KEY_PARK_CONDITION]
-        self.milestone_years = self._milestone_years(project.batch.year, self.saved)
+        self.milestone_years = self._milestone_years(project.batch.year, self.saved, data)
         self.denominator_keys = denominator_keys(self.indicators, self.saved["denominators"])
         super().__init__(data=data, initial=self._initial(self.saved))
         self.indicator_of = {}  # target field name -> its indicator
@@ -208,24 +235,35 @@ class PlanForm(forms.Form):
         self.task_problems: list[str] = []  # problems of the task list as a whole
 
     # --- building -----------------------------------------------------------
-    def _milestone_years(self, first, plan):
-        """The batch's five years, the saved construction term and any year the saved plan
-        already has (never lose data)."""
+    def _milestone_years(self, first, plan, data):
+        """The batch's five years, the construction term (saved, and as posted, so a refused
+        submit shows an input for each year it asks for) and any year the saved plan already
+        has (never lose data)."""
         years = set(range(first, first + MILESTONE_SPAN))
         schedule = plan["schedule"]
-        start, end = (plan_rules.year_of(schedule.get(k)) for k in ("start_year", "end_year"))
-        if start and end and 0 <= end - start < 10:
-            years.update(range(start, end + 1))
+        terms = [(plan_rules.year_of(schedule.get("start_year")),
+                  plan_rules.year_of(schedule.get("end_year")))]
+        if data is not None:
+            terms.append(tuple(plan_rules.year_of(unicodedata.normalize(
+                "NFKC", str(data.get(k) or "")).strip().removesuffix("年"))
+                for k in ("start_year", "end_year")))
+        for start, end in terms:
+            if start and end and 0 <= end - start < plan_rules.MAX_TERM_YEARS \
+                    and 1900 <= start <= 2100:
+                years.update(range(start, end + 1))
         for entry in plan["targets"].values():
-            milestones = entry.get("milestones") if isinstance(entry, dict) else None
-            years.update(int(y) for y in milestones or {} if str(y).isdigit())
+            years.update(int(y) for y in entry["milestones"]
+                         if str(y).isdecimal() and len(str(y)) == 4)
         return sorted(years)
 
     def _add_category_fields(self):
         fields = self.fields
         if self.asks_key_park:
+            label = _("所在重点产业园区")
+            if not self.key_park_condition.required:
+                label = _("%(text)s(优先条件)") % {"text": label}
             fields["key_park"] = forms.TypedChoiceField(
-                label=_("所在重点产业园区"), required=False, coerce=int, empty_value=None,
+                label=label, required=False, coerce=int, empty_value=None,
                 choices=self._key_park_choices(),
                 help_text=_("园区须已纳入自治区级及以上重点产业园区名录；名录由市生态环境局维护。"),
                 error_messages={"invalid_choice": _("所选园区不在重点产业园区名录中。")})
@@ -246,7 +284,7 @@ class PlanForm(forms.Form):
         for indicator in self.indicators:
             code = indicator.code
             names = [f"t_{code}_target", *(f"t_{code}_y{y}" for y in self.milestone_years)]
-            if indicator.kind != IndicatorKind.TOTAL:
+            if not plan_rules.baseline_is_derived(indicator):  # e.g. residents' awareness
                 fields[f"t_{code}_baseline"] = PlanNumberField(label=_("基准值"))
                 names.insert(0, f"t_{code}_baseline")
             fields[f"t_{code}_target"] = PlanNumberField(label=_("目标值"))
@@ -258,7 +296,7 @@ class PlanForm(forms.Form):
 
     def _key_park_choices(self):
         parks = list(KeyPark.objects.filter(is_listed=True))
-        chosen = self.saved["overview"].get("key_park")
+        chosen = plan_rules.key_park_id(self.saved["overview"].get("key_park"))
         if chosen and all(p.pk != chosen for p in parks):
             parks += list(KeyPark.objects.filter(pk=chosen))  # show what was chosen, even if delisted
         return [("", _("请选择园区"))] + [(p.pk, key_park_text(p)) for p in parks]
@@ -296,7 +334,7 @@ class PlanForm(forms.Form):
             "location": overview.get("location") or "",
             "boundary": overview.get("boundary") or "",
             "area_km2": number_text(overview.get("area_km2")),
-            "key_park": overview.get("key_park") or "",
+            "key_park": plan_rules.key_park_id(overview.get("key_park")) or "",
             "eligibility": list((plan.get("eligibility") or {}).get("confirmed") or []),
             "baseline_year": number_text(baseline.get("year")),
             "total_emissions_t": number_text(baseline.get("total_emissions_t")),
@@ -322,11 +360,26 @@ class PlanForm(forms.Form):
     # --- checking -----------------------------------------------------------
     def is_valid(self):
         valid = super().is_valid()
-        if len(self.tasks) > plan_rules.MAX_TASKS:
+        if self.task_count() > plan_rules.MAX_TASKS:
             self.add_error(None, _("重点任务最多%(n)s项。") % {"n": plan_rules.MAX_TASKS})
             return False
         tasks_valid = all([form.is_valid() for form in self.tasks])  # every row, for its errors
         return valid and tasks_valid
+
+    def task_count(self) -> int:
+        """How many task items the posted rows make, read before any row is checked: a row
+        with something typed or holding a saved item, less the item being removed (so a
+        plan over the limit can always be brought back under it). Empty rows are dropped."""
+        data = self.data
+        removing = data.get("remove_task") or None
+        count = 0
+        for form in self.tasks:
+            if form.task_id and form.task_id == removing:
+                continue
+            typed = any(str(data.get(f"{form.prefix}-{name}") or "").strip()
+                        for name in form.INPUTS)
+            count += bool(form.task_id or typed)
+        return count
 
     def clean(self):
         data = super().clean()
@@ -365,7 +418,7 @@ class PlanForm(forms.Form):
                           for year in self.milestone_years
                           if data[f"t_{code}_y{year}"] is not None}
             entry = {"target": _stored(data[f"t_{code}_target"]), "milestones": milestones}
-            if indicator.kind != IndicatorKind.TOTAL:
+            if f"t_{code}_baseline" in self.fields:  # derived baselines are not stored
                 entry = {"baseline": _stored(data[f"t_{code}_baseline"]), **entry}
             if any(v for k, v in entry.items()):
                 plan["targets"][code] = entry
@@ -474,7 +527,7 @@ class PlanForm(forms.Form):
             return "tasks"
         if form is None:
             return ""
-        return form[name].id_for_label or form[name].auto_id
+        return input_id(form[name])
 
     def add_problems(self, problems):
         """Show each ``pilots.plan.Problem`` next to its input (call after ``to_plan()``)."""
@@ -493,16 +546,19 @@ class PlanForm(forms.Form):
         return f"{indicator.label} {label}" if indicator else label
 
     def error_list(self) -> list[dict]:
-        """Every input error in page order: {"field" (the input's name), "label", "message"}."""
+        """Every input error in page order: {"field" (the input's name), "label", "message",
+        "anchor" (the id of the input to go to)}."""
         found = []
         for section in self.sections():
-            found += [{"field": bf.name, "label": self.full_label(bf.name), "message": message}
+            found += [{"field": bf.name, "label": self.full_label(bf.name), "message": message,
+                       "anchor": input_id(bf)}
                       for bf in section.fields for message in bf.errors]
             if section.anchor != "tasks":
                 continue
             for form in self.tasks:
                 found += [{"field": form[name].html_name,
-                           "label": f"{form.title} {form[name].label}", "message": message}
+                           "label": f"{form.title} {form[name].label}", "message": message,
+                           "anchor": input_id(form[name])}
                           for name in form.INPUTS for message in form[name].errors]
         return found
 
@@ -529,8 +585,8 @@ class PlanForm(forms.Form):
                                      *(f"mix_{s}" for s in EnergySource.values)]),
                     "baseline", _("能源结构填写各类能源占能源消费总量的比例(%)，各项之和应为100%。")),
             Section(TARGETS, bound(target_names), "targets",
-                    _("逐年目标只需填写建设期内的年份；排放类指标应逐年稳步下降，意识类指标应逐年提升。"
-                      "强度指标的基准值应等于基准年碳排放总量除以相应分母。")),
+                    _("逐年目标须填写建设期内的每一年，建设期末一年即目标值；排放类指标应逐年稳步下降，"
+                      "意识类指标应逐年提升。强度指标的基准值由基准年碳排放总量除以相应分母自动计算。")),
             Section(TASKS, [], "tasks",
                     _("每项任务写明领域、具体措施、预期成效、投资和实施年份；请至少覆盖%(n)s个领域。")
                     % {"n": plan_rules.MIN_TASK_FIELDS}),
@@ -561,7 +617,9 @@ class PlanForm(forms.Form):
                 self[f"t_{code}_baseline"] if f"t_{code}_baseline" in self.fields else None,
                 self[f"t_{code}_target"],
                 [self[f"t_{code}_y{y}"] for y in self.milestone_years],
-                number_text(plan_rules.rounded(computed)) if computed is not None else ""))
+                number_text(plan_rules.rounded(computed)) if computed is not None else "",
+                _denominator_name(indicator.denominator)
+                if plan_rules.intensity_scale(indicator) is not None else ""))
         return rows
 
     def empty_task(self) -> TaskItemForm:

@@ -2,12 +2,18 @@
 the key parks we know to be on the autonomous-region list, and every draft plan converted
 to schema 2. Frozen plan versions are append-only and keep what they froze.
 
+The conversion is a frozen copy of ``pilots.plan.upgrade`` as it stood when schema 2
+came in: a migration must not change meaning when the live code does. It reads whatever
+shape a stored draft has (a list where a dict was expected is left out; a number too long
+for the decimal context is kept exactly).
+
 ``load`` is also called by the tests' demo world, which rebuilds reference data after a
 transactional test has flushed the tables.
 """
-from django.db import migrations
+import copy
+from decimal import Decimal, InvalidOperation
 
-from pilots.plan import upgrade
+from django.db import migrations
 
 # category: [(code, text, English text, required)]; required=False is a "优先" condition.
 CONDITIONS = {
@@ -78,19 +84,153 @@ def load_key_parks(apps):
             "name_en": name_en, "level": level, "source": source, "order": order})
 
 
+# --- The conversion, frozen ----------------------------------------------------------
+
+TASK_FIELDS = ("energy", "industry", "buildings", "transport", "carbon_sink",
+               "low_carbon_living", "management")
+# Intensity units whose baseline is computed from the baseline total (tonnes or kg).
+COMPUTED_NUMERATORS = ("吨二氧化碳", "千克二氧化碳")
+FIXED_DIGITS_MAX = 100
+
+
+def _number(value):
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        result = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return result if result.is_finite() else None
+
+
+def _decimal_text(value):
+    """"2.5", "36800"; "" for none; exact at any size; a non-number kept as its text."""
+    if value is None or value == "":
+        return ""
+    parsed = _number(value)
+    if parsed is None or not -FIXED_DIGITS_MAX < parsed.adjusted() < FIXED_DIGITS_MAX:
+        return str(value)
+    text = format(parsed if parsed != 0 else Decimal(0), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _year(value):
+    parsed = _number(value)
+    if parsed is None or parsed != parsed.to_integral_value():
+        return None
+    return int(parsed)
+
+
+def _dict(value):
+    return value if isinstance(value, dict) else {}
+
+
+def _codes(value):
+    if isinstance(value, str):
+        return [value] if value else []
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _empty_plan():
+    return {
+        "schema": 2,
+        "overview": {"location": "", "boundary": "", "area_km2": "", "key_park": None},
+        "denominators": {},
+        "baseline": {"year": None, "total_emissions_t": "", "energy_mix": {}},
+        "targets": {},
+        "tasks": [],
+        "task_seq": 0,
+        "investment": {"total_wan_yuan": "", "support_sought": []},
+        "schedule": {"start_year": None, "end_year": None},
+        "safeguards": "",
+        "eligibility": {"confirmed": []},
+    }
+
+
+def convert(plan, *, derived_codes, fallback_year=None):
+    """A schema-1 draft in schema 2 (see ``pilots.plan.upgrade``): one task item per task
+    field's text, denominators dated to the baseline year (or ``fallback_year``), the typed
+    baselines of ``derived_codes`` (the total, the computed intensities) dropped."""
+    if not isinstance(plan, dict):
+        return _empty_plan()
+    old = copy.deepcopy(plan)
+    new = _empty_plan()
+    new.update({k: v for k, v in old.items() if k not in new})
+
+    overview = _dict(old.get("overview"))
+    old_denominators = overview.pop("denominators", None)
+    new["overview"].update(overview)
+    new["overview"]["area_km2"] = _decimal_text(overview.get("area_km2"))
+    new["overview"].setdefault("key_park", None)
+
+    baseline = _dict(old.get("baseline"))
+    new["baseline"].update(baseline)
+    base_year = _year(baseline.get("year"))
+    new["baseline"]["year"] = base_year
+    new["baseline"]["total_emissions_t"] = _decimal_text(baseline.get("total_emissions_t"))
+    new["baseline"]["energy_mix"] = {
+        str(source): _decimal_text(share)
+        for source, share in _dict(baseline.get("energy_mix")).items()}
+
+    year = base_year or fallback_year
+    if isinstance(old_denominators, dict) and year is not None:
+        new["denominators"] = {str(key): {str(year): _decimal_text(value)}
+                               for key, value in old_denominators.items()}
+
+    for code, entry in _dict(old.get("targets")).items():
+        if not isinstance(entry, dict):
+            continue
+        target = {"baseline": _decimal_text(entry.get("baseline")),
+                  "target": _decimal_text(entry.get("target")),
+                  "milestones": {str(y): _decimal_text(v)
+                                 for y, v in _dict(entry.get("milestones")).items()}}
+        if code in derived_codes:
+            del target["baseline"]
+        new["targets"][str(code)] = target
+
+    old_tasks = _dict(old.get("tasks"))
+    for field in TASK_FIELDS:
+        text = old_tasks.get(field)
+        if isinstance(text, str) and text.strip():
+            new["task_seq"] += 1
+            new["tasks"].append({
+                "id": f"t{new['task_seq']}", "field": field, "measure": text.strip(),
+                "expected_result": "", "investment_wan_yuan": "", "start_year": None,
+                "end_year": None})
+
+    investment = _dict(old.get("investment"))
+    new["investment"].update(investment)
+    new["investment"]["total_wan_yuan"] = _decimal_text(investment.get("total_wan_yuan"))
+    new["investment"]["support_sought"] = _codes(investment.get("support_sought"))
+
+    schedule = _dict(old.get("schedule"))
+    new["schedule"] = {"start_year": _year(schedule.get("start_year")),
+                       "end_year": _year(schedule.get("end_year"))}
+    safeguards = old.get("safeguards")
+    new["safeguards"] = safeguards if isinstance(safeguards, str) else ""
+    return new
+
+
+def derived_codes_by_category(Indicator):
+    """Per category, the indicators whose baseline schema 2 does not type."""
+    derived = {}
+    for category_id, code, kind, unit, denominator in Indicator.objects.values_list(
+            "category_id", "code", "kind", "unit", "denominator"):
+        computed = kind == "intensity" and denominator and unit.split("/")[0] in COMPUTED_NUMERATORS
+        if kind == "total" or computed:
+            derived.setdefault(category_id, set()).add(code)
+    return derived
+
+
 def convert_plans(apps):
     """Every project's working plan in schema 2 (PlanVersion rows are left as frozen)."""
     Project = apps.get_model("pilots", "Project")
-    Indicator = apps.get_model("pilots", "Indicator")
-    totals = {}
-    for category_id, code in Indicator.objects.filter(kind="total").values_list(
-            "category_id", "code"):
-        totals.setdefault(category_id, set()).add(code)
+    derived = derived_codes_by_category(apps.get_model("pilots", "Indicator"))
     for project in Project.objects.select_related("batch").only(
             "pk", "plan", "category_id", "batch__year").iterator():
         if isinstance(project.plan, dict) and project.plan.get("schema") == 2:
             continue
-        plan = upgrade(project.plan, total_codes=totals.get(project.category_id, set()),
+        plan = convert(project.plan, derived_codes=derived.get(project.category_id, set()),
                        fallback_year=project.batch.year - 1)
         # update(), not save(): converting is not an edit, updated_at stays.
         Project.objects.filter(pk=project.pk).update(plan=plan)

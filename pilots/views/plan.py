@@ -5,6 +5,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import lifecycle, services
@@ -22,7 +23,7 @@ from .common import refuse, visible_project
 def project_create(request):
     if not services.may_create_project(request.user):
         refuse(services.NotPermitted(_("只有申报单位可以创建试点项目。")))
-    batch = Batch.objects.order_by("-year").first()
+    batch = batch_for_new_projects()
     form = ProjectCreateForm(request.POST or None)
     if request.method == "POST" and batch is not None and form.is_valid():
         try:
@@ -37,6 +38,17 @@ def project_create(request):
             messages.success(request, _("项目已创建，请编写创建方案。"))
             return redirect("plan-edit", pk=project.pk)
     return render(request, "pilots/project_create.html", {"form": form, "batch": batch})
+
+
+def batch_for_new_projects():
+    """The call a new project joins: the one whose window includes today, else the latest
+    that has opened, else the latest. Next year's call, created while this year's runs,
+    takes over only once its window opens."""
+    today = timezone.localdate()
+    batches = Batch.objects.order_by("-year")
+    return (batches.filter(opens_on__lte=today, closes_on__gte=today).first()
+            or batches.filter(opens_on__lte=today).first()
+            or batches.first())
 
 
 @login_required
@@ -54,7 +66,9 @@ def plan_edit(request, pk):
     plan = form.to_plan()
     action = request.POST.get("action")
     removed = request.POST.get("remove_task")
-    added = plan_rules.add_task(plan) if action == "add_task" and not removed else None
+    adding = action == "add_task" and not removed
+    full = adding and len(plan_rules.tasks_of(plan)) >= plan_rules.MAX_TASKS
+    added = plan_rules.add_task(plan) if adding and not full else None
     if removed and not plan_rules.remove_task(plan, removed):
         removed = None  # no such item: the draft is saved all the same
     try:
@@ -62,6 +76,10 @@ def plan_edit(request, pk):
     except services.NotPermitted as error:
         refuse(error)
     editor = reverse("plan-edit", args=[project.pk])
+    if full:
+        messages.error(request, _("重点任务最多%(n)s项，不能再添加；草稿已保存。")
+                       % {"n": plan_rules.MAX_TASKS})
+        return redirect(f"{editor}#tasks")
     if added:
         messages.success(request, _("已添加一项任务，草稿已保存。"))
         return redirect(f"{editor}#task-{added}")

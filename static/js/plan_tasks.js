@@ -1,5 +1,7 @@
 /* Plan editor: "添加一项任务" adds an empty task row in the page instead of a round trip.
-   Without JavaScript the same button saves the draft and comes back with a new row. */
+   Without JavaScript the same button saves the draft and comes back with a new row.
+   A row not saved yet can be removed in the page; its button is hidden until this runs,
+   since without JavaScript it could do nothing (an empty row is simply not kept). */
 document.addEventListener("DOMContentLoaded", function () {
   var button = document.querySelector("[data-add-task]");
   var template = document.getElementById("task-template");
@@ -7,6 +9,9 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!button || !template || !list) {
     return;
   }
+  list.querySelectorAll("[data-remove-row]").forEach(function (remove) {
+    remove.hidden = false;
+  });
   var next = parseInt(list.getAttribute("data-next-row"), 10) || 0;
   button.addEventListener("click", function (event) {
     event.preventDefault();

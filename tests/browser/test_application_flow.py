@@ -70,13 +70,11 @@ def fill_plan(page: Page, year: int) -> None:
                           ("可再生能源", "30")]:
         field(f"{source}占比(%)").fill(share)
 
-    targets = {  # 4300 t ÷ 2400 people = 1.79; the total's baseline is the baseline total
-        "人均碳排放量": ("1.8", "1.2", ["1.7", "1.55", "1.4", "1.3", "1.2"]),
-        "碳排放总量": (None, "2900", ["4100", "3800", "3500", "3200", "2900"]),
+    targets = {  # no baseline typed: per capita's is computed, the total's is the baseline total
+        "人均碳排放量": ("1.2", ["1.7", "1.55", "1.4", "1.3", "1.2"]),
+        "碳排放总量": ("2900", ["4100", "3800", "3500", "3200", "2900"]),
     }
-    for indicator, (base, goal, milestones) in targets.items():
-        if base is not None:
-            field(f"{indicator} 基准值").fill(base)
+    for indicator, (goal, milestones) in targets.items():
         field(f"{indicator} 目标值").fill(goal)
         for offset, value in enumerate(milestones):
             field(f"{indicator} {year + offset}年").fill(value)
@@ -152,6 +150,7 @@ def test_an_application_goes_from_draft_to_expert_review(page: Page, live_server
     expect(page.get_by_label("基准年人口(人)", exact=True)).to_have_value("2400")
     expect(page.locator("#task-t4 legend")).to_have_text("任务4")
     expect(page.get_by_label(f"碳排放总量 {year + 4}年", exact=True)).to_have_value("2900")
+    expect(page.locator("#computed-per_capita")).to_have_text("1.7917")  # 4300 t ÷ 2400 people
     expect(page.get_by_label("绿色信贷", exact=True)).to_be_checked()
     shot(page, "applicant-plan-saved")
 
