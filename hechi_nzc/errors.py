@@ -1,4 +1,4 @@
-"""The portal's own error pages (400, 403, 404, 405, 500), and JSON errors under /api/.
+"""The portal's own error pages (400, 403, 404, 405, 413, 500), and JSON errors under /api/.
 
 The views here are Django's handler400/403/404/500 (hechi_nzc/urls.py), the CSRF failure
 view, and what hechi_nzc.middleware renders for a 405 and, under DEBUG, for the errors
@@ -16,6 +16,8 @@ from rest_framework import exceptions as api_exceptions
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from pilots.uploads import sizes_for_message
+
 API_PREFIX = "/api/"
 
 logger = logging.getLogger("django.request")
@@ -29,11 +31,13 @@ FALLBACK_500 = (
 
 
 class RefusedInput(BadRequest):
-    """Input refused at the boundary, with a message the user may read."""
+    """Input refused at the boundary (hechi_nzc.middleware), with a message the user may
+    read; ``field`` names the part of a JSON body it was found in, for the API."""
 
-    def __init__(self, message):
+    def __init__(self, message, *, field=None):
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 def is_api(request) -> bool:
@@ -52,7 +56,18 @@ def _respond(request, status, template, message, *, detail=None):
 def bad_request(request, exception=None):
     # Only our own messages are shown: Django's (e.g. a bad Host header) are for the log.
     message = exception.message if isinstance(exception, RefusedInput) else None
+    if message and exception.field and is_api(request):  # as DRF names a field it refuses
+        return JsonResponse({"detail": message, exception.field: [message]}, status=400,
+                            json_dumps_params={"ensure_ascii": False})
     return _respond(request, 400, "400.html", message, detail=message or _("请求无效。"))
+
+
+def request_too_large(request, size, limit):
+    """A 413 for a body refused by its declared length, before anything read it."""
+    size_text, limit_text = sizes_for_message(size, limit)
+    message = _("提交的内容大小为%(size)s，超过了上传文件%(limit)s的上限，请压缩或拆分文件后重试。") % {
+        "size": size_text, "limit": limit_text}
+    return _respond(request, 413, "400.html", message)
 
 
 def permission_denied(request, exception=None):
@@ -95,8 +110,6 @@ def api_exception_handler(exc, context):
     """DRF's handler, taught the Django exceptions a service or a parser may raise."""
     if isinstance(exc, DjangoValidationError):
         exc = api_exceptions.ValidationError(detail=as_serializer_error(exc))
-    elif isinstance(exc, RefusedInput):
-        exc = api_exceptions.ParseError(exc.message)
     elif isinstance(exc, BadRequest | SuspiciousOperation):
         exc = api_exceptions.ParseError(_("请求无效。"))
     return drf_exception_handler(exc, context)

@@ -1,10 +1,12 @@
 """Middleware of the portal: the chosen language, its own error pages, and the input boundary."""
+import json
 import logging
 import re
+from io import BytesIO
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -81,45 +83,131 @@ class PortalErrorPagesMiddleware:
         return None
 
 
-# C0 control characters but tab, LF and CR (which text areas send).
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# NUL and the other C0 control characters are refused in what people type; tab, LF and
+# CR are what text areas send, and VT and FF are line breaks: Word's manual line break
+# pastes as VT, its page break as FF.
+_REFUSED_IN_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_LINE_BREAKS = re.compile(r"[\x0b\x0c]")
+# Names (of fields, query parameters, JSON keys, uploaded files) are not typed text.
+_REFUSED_IN_NAMES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Room in a request for the form fields and the multipart framing around an upload of the
+# largest size allowed (settings.UPLOAD_MAX_BYTES).
+BODY_MARGIN_BYTES = 1024 * 1024
 
 
-def _has_control_characters(request) -> bool:
-    for data in (request.GET, request.POST):
-        for key, values in data.lists():
-            if _CONTROL_CHARACTERS.search(key) or any(
-                    _CONTROL_CHARACTERS.search(value) for value in values):
-                return True
+def _refused(field=None):
+    return errors.RefusedInput(_("您提交的内容含有不允许的控制字符(如空字符)，请删除后重试。"),
+                               field=field)
+
+
+def _check_name(name: str) -> None:
+    if _REFUSED_IN_NAMES.search(name):
+        raise _refused()
+
+
+def _clean_text(value: str, field=None) -> str:
+    """``value`` with VT and FF as line breaks; RefusedInput for another control character."""
+    if _REFUSED_IN_TEXT.search(value):
+        raise _refused(field)
+    return _LINE_BREAKS.sub("\n", value)
+
+
+def _cleaned_query_dict(data: QueryDict) -> QueryDict | None:
+    """``data`` with its values cleaned, or None when cleaning changed nothing."""
+    cleaned = QueryDict(mutable=True, encoding=data.encoding)
+    changed = False
+    for key, values in data.lists():
+        _check_name(key)
+        clean_values = [_clean_text(value) for value in values]
+        changed = changed or clean_values != values
+        cleaned.setlist(key, clean_values)
+    return QueryDict(cleaned.urlencode(), encoding=data.encoding) if changed else None
+
+
+def _cleaned_json(value, field=None):
+    """A parsed JSON body, cleaned; ``field`` is the top-level key it is found under."""
+    if isinstance(value, str):
+        return _clean_text(value, field)
+    if isinstance(value, list):
+        return [_cleaned_json(item, field) for item in value]
+    if isinstance(value, dict):
+        for key in value:
+            _check_name(key)
+        return {key: _cleaned_json(item, key if field is None else field)
+                for key, item in value.items()}
+    return value
+
+
+def _replace_body(request, body: bytes) -> None:
+    # DRF parses a body that Django has already read once more, from request.body: it must
+    # read the cleaned one. Django offers no public way to set it.
+    request._body = body
+    request._stream = BytesIO(body)
+
+
+def _clean_request(request) -> None:
+    """Clean the query string and the body in place; RefusedInput for what is refused.
+    A body Django cannot read raises BadRequest, SuspiciousOperation or
+    MultiPartParserError."""
+    if (cleaned := _cleaned_query_dict(request.GET)) is not None:
+        request.GET = cleaned
+    if errors.is_api(request) and request.content_type == "application/json":
+        try:
+            data = json.loads(request.body)
+        except ValueError:
+            return  # malformed JSON: DRF's parser answers it
+        if (cleaned := _cleaned_json(data)) != data:
+            _replace_body(request, json.dumps(cleaned).encode())
+        return
+    if (cleaned := _cleaned_query_dict(request.POST)) is not None:
+        request.POST = cleaned
+        if request.content_type == "application/x-www-form-urlencoded":  # DRF reads it again
+            _replace_body(request, cleaned.urlencode().encode())
     for key, files in request.FILES.lists():
-        if _CONTROL_CHARACTERS.search(key) or any(
-                _CONTROL_CHARACTERS.search(f.name or "") for f in files):
-            return True
-    return False
+        _check_name(key)
+        for uploaded in files:
+            _check_name(uploaded.name or "")
+
+
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # Django reads no body then
 
 
 class RefuseControlCharactersMiddleware:
-    """A 400 for NUL and the other C0 control characters (tab, CR and LF excepted) in query
-    strings, form fields and uploaded file names.
+    """The input boundary: no view, service or database sees a control character.
 
-    One check at the boundary, so no view, service or database sees them: PostgreSQL
-    refuses a NUL in any text, which made each such input a 500. JSON bodies are checked
-    by the API's serializers (DRF's CharField refuses NUL).
+    - A body larger than the upload limit (plus room for the form around the file) is
+      refused by its declared length before anything reads it.
+    - In query strings, form fields and, under /api/, JSON bodies, VT and FF become line
+      breaks; NUL and the other C0 control characters (tab, CR and LF excepted) are a 400,
+      as they are in parameter names, JSON keys and uploaded file names. PostgreSQL refuses
+      a NUL in any text, which made each such input a 500.
+
+    The check runs in process_view, after CsrfViewMiddleware's (it stands below it in
+    MIDDLEWARE): a form that fails its CSRF check gets that 403 and is not parsed here.
+    The length is checked in __call__, before any process_view, CSRF's included, reads a
+    body.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        length = _declared_length(request)
+        if length > settings.UPLOAD_MAX_BYTES + BODY_MARGIN_BYTES:
+            return errors.request_too_large(request, length, settings.UPLOAD_MAX_BYTES)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         try:
-            refused = _has_control_characters(request)
+            _clean_request(request)
         except (BadRequest, SuspiciousOperation, MultiPartParserError) as error:
             # A body Django cannot read (too big, too many fields, malformed multipart):
             # log it as Django would, and answer with the portal's 400 in every mode.
             if isinstance(error, SuspiciousOperation):
                 logging.getLogger(f"django.security.{error.__class__.__name__}").error(str(error))
             return errors.bad_request(request, error)
-        if refused:
-            return errors.bad_request(request, errors.RefusedInput(
-                _("您提交的内容含有不允许的控制字符(如空字符)，请删除后重试。")))
-        return self.get_response(request)
+        return None

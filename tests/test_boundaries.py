@@ -10,10 +10,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from pilots import services
 from pilots.choices import State
@@ -163,6 +164,142 @@ def test_a_nul_in_an_api_form_post_is_refused_in_json(demo, api, submitted):
     _assert_refused_json(response)
     submitted.refresh_from_db()
     assert submitted.state == State.COUNTY_REVIEW
+
+
+# --- Word's line breaks --------------------------------------------------------------
+
+WORD_REASON = "第一行\x0b第二行\x0c第三行"  # Word's manual line break (VT) and page break (FF)
+AS_TYPED = "第一行\n第二行\n第三行"
+
+
+def _return_through(via, client, api, project, reason):
+    """county_return with ``reason``, through the page or the API in one of its formats."""
+    url = f"/api/projects/{project.pk}/transitions/county_return/"
+    if via == "page":
+        return client.post(f"/projects/{project.pk}/transitions/county_return/", {"reason": reason})
+    if via == "api-json":
+        return api.post(url, {"reason": reason}, format="json")
+    if via == "api-multipart":
+        return api.post(url, {"reason": reason}, format="multipart")
+    return api.post(url, urlencode({"reason": reason}),
+                    content_type="application/x-www-form-urlencoded")
+
+
+@pytest.mark.parametrize(("via", "status"), [
+    ("page", 302), ("api-json", 200), ("api-multipart", 200), ("api-urlencoded", 200)])
+def test_a_reason_pasted_from_word_keeps_its_line_breaks(via, status, demo, client, api, submitted):
+    officer = demo.user("yizhou_education")
+    client.force_login(officer)
+    api.force_authenticate(officer)
+
+    response = _return_through(via, client, api, submitted, WORD_REASON)
+
+    assert response.status_code == status
+    submitted.refresh_from_db()
+    assert submitted.state == State.RETURNED
+    assert AuditEntry.objects.get(project=submitted, transition="county_return").reason == AS_TYPED
+
+
+def test_a_word_line_break_in_a_search_is_a_line_break(demo, client):
+    client.force_login(demo.user("eco_admin"))
+
+    response = client.get("/projects/?q=%0B%E5%AE%9C%E5%B7%9E%0C")
+
+    assert response.status_code == 200
+    assert response.context["filters"]["q"] == "宜州"
+
+
+@pytest.mark.parametrize(("body", "answer"), [
+    ({"reason": "a\x01b"}, {"detail": REFUSED, "reason": [REFUSED]}),
+    ({"reason": "退回", "data": {"note": ["x", "\x1f"]}}, {"detail": REFUSED, "data": [REFUSED]}),
+    ({"reason": "退回", "re\x00ason": "x"}, {"detail": REFUSED}),
+])
+def test_a_control_character_in_an_api_json_body_is_refused(demo, api, submitted, body, answer):
+    api.force_authenticate(demo.user("yizhou_education"))
+
+    response = api.post(f"/api/projects/{submitted.pk}/transitions/county_return/",
+                        body, format="json")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == answer
+    submitted.refresh_from_db()
+    assert submitted.state == State.COUNTY_REVIEW
+
+
+def test_malformed_json_is_left_to_the_api_to_answer(demo, api, submitted):
+    api.force_authenticate(demo.user("yizhou_education"))
+
+    response = api.post(f"/api/projects/{submitted.pk}/transitions/county_return/",
+                        data=b'{"reason": "\x01', content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("JSON parse error")
+    submitted.refresh_from_db()
+    assert submitted.state == State.COUNTY_REVIEW
+
+
+# --- Before the body is read -----------------------------------------------------------
+
+def test_a_form_that_fails_its_csrf_check_is_refused_before_its_body_is_read(demo, submitted):
+    client = Client(enforce_csrf_checks=True)  # an anonymous visitor, no CSRF token
+    # A NUL would be a 400 if the body were parsed: the CSRF check answers first.
+    response = client.post(f"/projects/{submitted.pk}/attachments/",
+                           {"file": SimpleUploadedFile("边界图.pdf", PDF), "description": "\x00"})
+
+    assert response.status_code == 403
+    assert "页面已过期或来源无法验证，请刷新页面后重新提交。" in response.content.decode()
+    assert Attachment.objects.filter(project=submitted).count() == 0
+
+
+MB = 1024 * 1024
+TOO_LARGE = ("提交的内容大小为50.0\xa0MB，超过了上传文件1\xa0MB的上限，"
+             "请压缩或拆分文件后重试。")
+
+
+@pytest.mark.parametrize("path", ["/projects/{pk}/attachments/", "/accounts/login/",
+                                  "/no-such-page/"])
+def test_a_body_over_the_upload_limit_is_refused_by_its_length_before_it_is_read(
+        demo, submitted, settings, path):
+    settings.UPLOAD_MAX_BYTES = 1 * MB
+    # An anonymous client declares 50 MB and sends a few bytes: reading the body would
+    # fail the test client, so the answer shows that nothing read it.
+    response = Client().generic("POST", path.format(pk=submitted.pk), b"x=1",
+                                content_type="application/x-www-form-urlencoded",
+                                CONTENT_LENGTH=str(50 * MB))
+
+    assert response.status_code == 413
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    page = response.content.decode()
+    assert "<h1>请求无效</h1>" in page
+    assert TOO_LARGE in page
+
+
+def test_a_body_over_the_upload_limit_is_refused_in_json_under_the_api(demo, submitted, settings):
+    settings.UPLOAD_MAX_BYTES = 1 * MB
+
+    response = Client().generic("POST", f"/api/projects/{submitted.pk}/transitions/county_return/",
+                                b"{}", content_type="application/json",
+                                CONTENT_LENGTH=str(50 * MB))
+
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": TOO_LARGE}
+
+
+def test_a_file_just_over_the_limit_still_reaches_the_form_and_its_message(
+        demo, client, settings):
+    settings.UPLOAD_MAX_BYTES = 1 * MB  # the request is over 1 MB but within the margin
+    project = demo.draft(OWNER)
+    client.force_login(demo.user(OWNER))
+
+    response = client.post(f"/projects/{project.pk}/attachments/",
+                           {"file": SimpleUploadedFile("大.pdf", b"%PDF" + b"0" * (MB + 900_000))},
+                           follow=True)
+
+    assert response.status_code == 200
+    assert "文件大小为1.9\xa0MB，超过了1\xa0MB的上限。" in response.content.decode()
+    assert Attachment.objects.filter(project=project).count() == 0
 
 
 # --- The client address ---------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, SuspiciousOperation, ValidationError
 from django.test import Client, RequestFactory
 from django.urls import path
 
@@ -224,10 +224,14 @@ def test_a_validation_error_from_a_service_is_a_400_in_json():
     assert (response.status_code, response.data) == (400, {"reason": ["请填写理由。"]})
 
 
-def test_a_bad_request_in_an_api_view_is_a_400_in_json():
-    refused = errors.api_exception_handler(errors.RefusedInput("不行。"), {})
+@pytest.mark.parametrize("exception", [BadRequest("Invalid header"),
+                                       SuspiciousOperation("Invalid HTTP_HOST header")])
+def test_a_bad_request_in_an_api_view_is_a_400_in_json_without_djangos_words(exception):
+    # Input refused at the boundary (errors.RefusedInput) never reaches DRF: the
+    # middleware answers it before any view runs.
+    refused = errors.api_exception_handler(exception, {})
 
-    assert (refused.status_code, refused.data) == (400, {"detail": "不行。"})
+    assert (refused.status_code, refused.data) == (400, {"detail": "请求无效。"})
 
 
 # --- The favicon --------------------------------------------------------------------------
