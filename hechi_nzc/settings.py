@@ -215,6 +215,8 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "hechi-demo-2024")
 # are data the ecology admin edits on the programme settings pages, not settings.
 # Days a project may wait in someone's queue before it shows as overdue.
 QUEUE_OVERDUE_DAYS = env_int("HECHI_QUEUE_OVERDUE_DAYS", 15)
+# Points by which an expert panel's sheet totals may differ before the results flag them.
+REVIEW_SPREAD_POINTS = env_int("HECHI_REVIEW_SPREAD_POINTS", 20, minimum=1)
 # The plausible size of a pilot, per category ("*": any other), checked when a plan is
 # submitted: (least, most) area in km², population, floor area in m². Each pair may be set
 # as HECHI_PLAN_BOUNDS_<CATEGORY>_<MEASURE>="low,high", e.g. HECHI_PLAN_BOUNDS_CAMPUS_POPULATION

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .models_rubrics import Criterion, Rubric  # noqa: F401  (rubrics live apart)
+
 
 class ExpertAssignment(models.Model):
     """An expert of the city's pool assigned to review one project."""
