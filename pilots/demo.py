@@ -254,6 +254,12 @@ def seed(password: str) -> dict:
     for username, last, first in EXPERTS:
         experts.append(_user(username, password, last=last, first=first, roles=[Role.EXPERT]))
         logins["expert"].append(username)
+    # What the apps above add to the demo's people (e.g. the expert pool's profiles).
+    registry.run_demo_seeds({
+        "admin": admin, "experts": experts, "applicants": applicants,
+        "consultancy": consultancy,
+        "counties": {c.code: c for c in County.objects.filter(code__in=DEMO_COUNTIES)},
+    })
 
     # One draft with a complete plan per applicant.
     for (_county, category_code), applicant in applicants.items():

@@ -9,7 +9,8 @@
 - **sections** (cards) of the project page;
 - **demo steps**: what must happen before a transition can fire (forming a panel) and
   the input a demo or a test gives it, so ``seed_demo`` and the lifecycle matrix extend
-  per app instead of being edited in ``pilots``.
+  per app instead of being edited in ``pilots``; and an app's own demo rows (the expert
+  pool), seeded once the demo's people exist.
 
 Conditions on transitions (questions about the world, no input) stay in conditions.py.
 """
@@ -185,6 +186,24 @@ def register_demo_input(name: str):
         return sample_input
 
     return decorator
+
+
+_demo_seeds: list[Callable] = []
+
+
+def register_demo_seed(seed):
+    """Decorator: ``seed(people)`` adds an app's own demo rows once the demo's people
+    exist, before any project is walked. ``people`` maps ``admin``, ``experts`` (a list),
+    ``applicants`` ({(county code, category code): user}), ``consultancy`` (an
+    Organisation) and ``counties`` ({code: County}). It must be idempotent."""
+    if seed not in _demo_seeds:
+        _demo_seeds.append(seed)
+    return seed
+
+
+def run_demo_seeds(people) -> None:
+    for seed in _demo_seeds:
+        seed(people)
 
 
 def prepare_for(name: str, project, actors) -> None:

@@ -8,4 +8,4 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         # Register what reviews adds to the lifecycle and to the project page.
-        from . import conditions, lifecycle, views  # noqa: F401
+        from . import conditions, demo, lifecycle, views  # noqa: F401

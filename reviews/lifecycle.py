@@ -18,7 +18,11 @@ DEADLINE_DEFAULT_DAYS = 15
 
 
 def _expert(data):
-    return [_("专家：%(name)s") % {"name": data.get("name", "")}]
+    lines = [_("专家：%(name)s") % {"name": data.get("name", "")}]
+    if data.get("override_reason"):
+        lines += [_("利益冲突提示：%(text)s") % {"text": text} for text in data.get("conflicts", ())]
+        lines.append(_("仍予指派的理由：%(reason)s") % {"reason": data["override_reason"]})
+    return lines
 
 
 registry.register_event(services.PANEL_MEMBER_ADDED, gettext_lazy("指派评审专家"), _expert)

@@ -1,9 +1,10 @@
-"""Expert panels: which expert reviews which project, and by when."""
+"""Expert panels (which expert reviews which project, and by when) and the expert pool."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .choices import ConflictType, ExpertiseField
 from .models_rubrics import Criterion, Rubric  # noqa: F401  (rubrics live apart)
 
 
@@ -30,3 +31,57 @@ class ExpertAssignment(models.Model):
 
     def __str__(self):
         return f"{self.expert} → {self.project}"
+
+
+class ExpertProfile(models.Model):
+    """A member of the city's expert pool (专家库), kept by the ecology admin."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="expert_profile", verbose_name=_("专家"))
+    employer = models.ForeignKey("pilots.Organisation", on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="employed_experts",
+                                 verbose_name=_("工作单位"))
+    county = models.ForeignKey("pilots.County", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("所在县(区)"),
+                               help_text=_("县(区)专家填写；市级及以上单位的专家留空。"))
+    # A list of ExpertiseField codes.
+    fields = models.JSONField(_("专业领域"), default=list, blank=True)
+    is_active = models.BooleanField(_("在库"), default=True,
+                                    help_text=_("停用的专家不再被推荐，也不能被指派。"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = _("专家库成员")
+        verbose_name_plural = _("专家库")
+
+    def __str__(self):
+        return str(self.user)
+
+    def field_labels(self) -> list[str]:
+        labels = dict(ExpertiseField.choices)
+        return [str(labels[code]) for code in self.fields if code in labels]
+
+
+class DeclaredRelation(models.Model):
+    """An organisation the expert worked for or advised in the last three years."""
+
+    profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE,
+                                related_name="relations", verbose_name=_("专家"))
+    organisation = models.ForeignKey("pilots.Organisation", on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("单位"))
+    kind = models.CharField(_("关系类型"), max_length=20, choices=ConflictType.choices)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    since = models.DateField(_("起始日期"))
+
+    class Meta:
+        ordering = ["profile", "since", "pk"]
+        verbose_name = _("申报的利益关系")
+        verbose_name_plural = _("申报的利益关系")
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "organisation"],
+                                    name="one_relation_per_organisation"),
+        ]
+
+    def __str__(self):
+        return f"{self.profile} — {self.organisation}（{self.get_kind_display()}）"

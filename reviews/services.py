@@ -11,6 +11,8 @@ from pilots.models import Project, User
 from pilots.notify import in_site_language, notify
 from pilots.rules import is_city_officer_or_admin
 
+from .choices import ReviewKind
+from .conflicts import conflicts_between, parties_of, profiles_of
 from .models import ExpertAssignment
 
 PANEL_MEMBER_ADDED = "panel_member_added"
@@ -28,8 +30,9 @@ def may_manage_panel(project, user) -> bool:
 
 
 def expert_pool():
-    """Every active expert of the city's pool."""
-    return User.objects.filter(role_grants__role=Role.EXPERT, is_active=True).distinct()
+    """Every active expert who may sit on a panel: not one the pool has deactivated."""
+    return (User.objects.filter(role_grants__role=Role.EXPERT, is_active=True)
+            .exclude(expert_profile__is_active=False).distinct())
 
 
 def panel_members(project):
@@ -54,10 +57,41 @@ def _facts(expert):
     return {"expert_id": expert.pk, "name": str(expert)}
 
 
+def _refuse(message, field="experts"):
+    raise InvalidInput(message, fields={field: [message]})
+
+
+def _screened(project, experts, override_reason):
+    """Each expert's facts for the trail, refusing a blocking conflict, a deactivated
+    pool member, and a warning (same county) without an override reason."""
+    profiles = profiles_of(experts)
+    parties = parties_of(project)
+    facts = {}
+    for expert in experts:
+        profile = profiles.get(expert.pk)
+        if profile is not None and not profile.is_active:
+            _refuse(_("%(name)s已从专家库停用，不能指派。") % {"name": expert})
+        found = conflicts_between(profile, parties, kind=ReviewKind.SELECTION)
+        blocking = [c for c in found if c.blocking]
+        if blocking:
+            _refuse(_("不能指派%(name)s：%(type)s冲突，%(reason)s") % {
+                "name": expert, "type": blocking[0].type_label, "reason": blocking[0].reason_text})
+        facts[expert.pk] = _facts(expert)
+        if found:
+            if not override_reason:
+                _refuse(_("%(name)s存在利益冲突提示：%(reason)s如仍要指派，请填写理由。") % {
+                    "name": expert, "reason": found[0].reason_text}, "override_reason")
+            facts[expert.pk].update(conflicts=[c.reason_text for c in found],
+                                    override_reason=override_reason)
+    return facts
+
+
 @transaction.atomic
-def assign_experts(project, actor, experts, *, ip_address=None) -> list[ExpertAssignment]:
+def assign_experts(project, actor, experts, *, override_reason="", ip_address=None
+                   ) -> list[ExpertAssignment]:
     """Put ``experts`` on the project's panel, all of them or none; each may then see the
-    project and is told so."""
+    project and is told so. An expert with a blocking conflict is refused; one with a
+    warning only (the project's county) needs ``override_reason``, kept in the trail."""
     if not may_manage_panel(project, actor):
         raise NotPermitted(_("您无权为该项目指派专家。"))
     if not experts:
@@ -65,6 +99,11 @@ def assign_experts(project, actor, experts, *, ip_address=None) -> list[ExpertAs
     project = _locked_open_panel(project)
     if any(not e.is_active or not e.has_role(Role.EXPERT) for e in experts):
         raise InvalidInput(_("所选用户不是专家库成员。"), fields={"experts": [_("所选用户不是专家库成员。")]})
+    override_reason = (override_reason or "").strip()
+    if len(override_reason) > 500:
+        _refuse(_("理由不能超过500个字。"), "override_reason")
+    taken = set(project.expert_assignments.values_list("expert_id", flat=True))
+    facts = _screened(project, [e for e in experts if e.pk not in taken], override_reason)
     added = []
     for expert in experts:
         assignment, created = ExpertAssignment.objects.get_or_create(
@@ -72,7 +111,7 @@ def assign_experts(project, actor, experts, *, ip_address=None) -> list[ExpertAs
         if not created:
             continue
         assign_perm("pilots.view_project", expert, project)
-        record_event(project, PANEL_MEMBER_ADDED, actor, _facts(expert), ip_address=ip_address)
+        record_event(project, PANEL_MEMBER_ADDED, actor, facts[expert.pk], ip_address=ip_address)
         added.append(assignment)
     if added:
         with in_site_language():
@@ -86,9 +125,10 @@ def assign_experts(project, actor, experts, *, ip_address=None) -> list[ExpertAs
     return added
 
 
-def assign_expert(project, actor, expert, *, ip_address=None):
+def assign_expert(project, actor, expert, *, override_reason="", ip_address=None):
     """One expert onto the panel (see assign_experts)."""
-    return assign_experts(project, actor, [expert], ip_address=ip_address)
+    return assign_experts(project, actor, [expert], override_reason=override_reason,
+                          ip_address=ip_address)
 
 
 @transaction.atomic

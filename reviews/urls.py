@@ -1,9 +1,17 @@
 from django.urls import path
 
-from . import views, views_rubrics
+from . import views, views_pool, views_rubrics
 
 urlpatterns = [
     path("projects/<int:pk>/panel/", views.panel, name="project-panel"),
+    path("programme/experts/", views_pool.pool_list, name="expert-pool"),
+    path("programme/experts/new/", views_pool.pool_create, name="expert-pool-create"),
+    path("programme/experts/<int:pk>/", views_pool.pool_edit, name="expert-pool-edit"),
+    path("programme/experts/<int:pk>/active/", views_pool.pool_active, name="expert-pool-active"),
+    path("programme/experts/<int:pk>/relations/", views_pool.relation_add,
+         name="expert-pool-relation-add"),
+    path("programme/experts/<int:pk>/relations/<int:relation_pk>/delete/",
+         views_pool.relation_remove, name="expert-pool-relation-remove"),
     path("programme/rubrics/", views_rubrics.rubric_list, name="rubric-list"),
     path("programme/rubrics/<int:batch_id>/<slug:category>/<slug:kind>/",
          views_rubrics.rubric_edit, name="rubric-edit"),

@@ -13,8 +13,35 @@ from pilots.inputs import parse_id, parse_ids
 from pilots.net import client_ip
 from pilots.views.common import refuse, visible_project
 
-from . import services
+from . import proposal, services
+from .choices import ReviewKind
 from .models import ExpertAssignment
+
+
+def _candidates(project, assigned, missing):
+    """The pool beside the panel: the proposed members first (pre-checked), then who else
+    may be chosen, then who may not and why."""
+    members = [a.expert for a in assigned]
+    screened = proposal.screen([project], kind=ReviewKind.SELECTION, members=members)
+    proposed = {p.expert.pk: p for p in proposal.propose(
+        [project], missing, kind=ReviewKind.SELECTION, category=project.category,
+        members=members, screened=screened)}
+    facts = {profile.user_id: (profile, blocking, warnings)
+             for profile, blocking, warnings in screened}
+    taken = {m.pk for m in members}
+    rows = []
+    for expert in services.expert_pool().order_by("username"):
+        if expert.pk in taken:
+            continue
+        profile, blocking, warnings = facts.get(expert.pk, (None, (), ()))
+        rows.append({
+            "expert": expert, "proposed": expert.pk in proposed,
+            "covers": proposed[expert.pk].cover_labels if expert.pk in proposed else [],
+            "fields": profile.field_labels() if profile else [],
+            "blocking": blocking[0] if blocking else None, "warnings": warnings,
+        })
+    rows.sort(key=lambda r: (not r["proposed"], r["blocking"] is not None))
+    return rows
 
 
 @registry.register_section("panel", "reviews/panel_section.html", order=20)
@@ -25,15 +52,17 @@ def panel_section(request, project):
     if not services.may_manage_panel(project, request.user):
         return None
     assigned = list(ExpertAssignment.objects.filter(project=project).select_related("expert"))
-    taken = {a.expert_id for a in assigned}
-    pool = services.expert_pool().order_by("username")
+    editable = services.panel_is_open(project)
+    missing = max(0, project.batch.expert_panel_min_size
+                  - sum(a.expert.is_active for a in assigned))
+    pool = _candidates(project, assigned, missing) if editable else []
     return {
         "project": project,
         "assigned": assigned,
-        "pool": [u for u in pool if u.pk not in taken],
-        "editable": services.panel_is_open(project),
-        "missing": max(0, project.batch.expert_panel_min_size
-                       - sum(a.expert.is_active for a in assigned)),
+        "pool": pool,
+        "any_warning": any(row["warnings"] and not row["blocking"] for row in pool),
+        "editable": editable,
+        "missing": missing,
     }
 
 
@@ -62,7 +91,9 @@ def panel(request, pk):
             experts = list(services.expert_pool().filter(pk__in=ids))
             if len(experts) != len(ids):
                 raise InvalidInput(_("所选用户不是专家库成员。"))
-            added = services.assign_experts(project, request.user, experts, ip_address=ip)
+            added = services.assign_experts(
+                project, request.user, experts, ip_address=ip,
+                override_reason=request.POST.get("override_reason", ""))
             messages.success(request, ngettext("已指派%(n)s名专家。", "已指派%(n)s名专家。",
                                                len(added)) % {"n": len(added)})
     except NotPermitted as error:

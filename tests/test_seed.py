@@ -57,7 +57,8 @@ def test_the_demo_world_has_the_expected_size(demo):
             if k in {"users", "organisations", "batches", "projects", "audit_entries"}} == {
         # admin, city officers, county officers, applicants, a consultant, experts
         "users": 1 + 5 + 10 + 10 + 1 + 6,
-        "organisations": 10 + 1,  # the applicants' and one consultancy
+        # the applicants', one consultancy and the expert pool's three employers
+        "organisations": 10 + 1 + 3,
         "batches": 1,
         "projects": 10 + 16,  # a draft per applicant, one project per other state
         # The sum of the lengths of the paths that walk the 16 projects to their states,
