@@ -1,5 +1,6 @@
 """Rubric pages (评分标准) among the programme settings, for the ecology admin: every batch ×
 category × kind of review with its criteria, and the editor of one rubric."""
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from pilots.rules import may_manage_programme
 from . import rubrics
 from .choices import ReviewKind
 from .forms_rubrics import CriterionFormSet, RubricLinesForm, criterion_rows
-from .models_rubrics import Rubric
+from .models_rubrics import Criterion, Rubric
 
 SECTION = "rubrics"
 LINE_FIELDS = ("pass_line", "excellent_line")
@@ -39,7 +40,8 @@ def rubric_admin(view):
 
 def _defaults(kind):
     """The default criteria as (name, weight) pairs, shown for a rubric not yet set up."""
-    return [(name, weight) for _code, name, _en, weight in rubrics.DEFAULT_CRITERIA[kind]]
+    return [(Criterion(name=name, name_en=name_en).label, Decimal(weight))
+            for _code, name, name_en, weight in rubrics.DEFAULT_CRITERIA[kind]]
 
 
 @rubric_admin

@@ -471,3 +471,15 @@ def test_unknown_batches_categories_and_kinds_are_not_found(demo, client, batch,
     client.force_login(demo.user(ADMIN))
     assert client.get(url.format(batch=batch.pk)).status_code == 404
     assert not Rubric.objects.exists()
+
+
+def test_criteria_are_named_in_english_for_an_english_reader(demo, client, batch, selection):
+    client.force_login(demo.user(ADMIN))
+    client.cookies["django_language"] = "en"
+
+    page = client.get("/programme/rubrics/")
+
+    expected = ("Distinctive features 30；Scientifically set indicators 30；"
+                "Value for replication 20；Feasibility 20")
+    assert _row(page, "campus", "selection")[2] == expected  # set up
+    assert _row(page, "park", "selection")[2] == expected  # the default, not yet set up
