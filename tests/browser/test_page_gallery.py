@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from pilots.choices import State
 from pilots.models import Batch, Category, KeyPark, Project
+from reviews.models import ExpertProfile
 
 from .conftest import PAGE_TIMEOUT_MS, login
 
@@ -26,6 +27,7 @@ def _pages():
     batch = Batch.objects.order_by("-year").first()
     park = KeyPark.objects.order_by("pk").first()
     campus = Category.objects.get(code="campus")
+    profile = ExpertProfile.objects.order_by("pk").first()
     return [
         ("project-city-review", "eco_admin", f"/projects/{review.pk}/", review.name, review.name),
         ("plan-editor-park", "app_park_yizhou", f"/projects/{draft.pk}/plan/",
@@ -39,6 +41,12 @@ def _pages():
         ("programme-conditions", "eco_admin", "/programme/conditions/", None, None),
         ("programme-parks", "eco_admin", "/programme/parks/", None, None),
         ("programme-park-edit", "eco_admin", f"/programme/parks/{park.pk}/", None, None),
+        ("expert-pool", "eco_admin", "/programme/experts/", None, None),
+        ("expert-pool-new", "eco_admin", "/programme/experts/new/", None, None),
+        ("expert-pool-edit", "eco_admin", f"/programme/experts/{profile.pk}/", None, None),
+        ("rubrics", "eco_admin", "/programme/rubrics/", None, None),
+        ("rubric-edit", "eco_admin", f"/programme/rubrics/{batch.pk}/campus/selection/",
+         None, None),
         ("not-found", "eco_admin", "/projects/999999/", None, None),
         ("method-not-allowed", "eco_admin", f"/projects/{review.pk}/transitions/city_return/",
          None, None),
