@@ -20,6 +20,9 @@ class ExpertAssignment(models.Model):
     assigned_at = models.DateTimeField(_("指派时间"), default=timezone.now)
     scoring_deadline = models.DateField(_("评分截止日期"), null=True, blank=True,
                                         help_text=_("提交专家评审时确定。"))
+    declared_at = models.DateTimeField(
+        _("声明无利益冲突时间"), null=True, blank=True,
+        help_text=_("专家声明与本项目无利益冲突之后，才能查看方案和附件。"))
 
     class Meta:
         ordering = ["project", "assigned_at"]
@@ -31,6 +34,10 @@ class ExpertAssignment(models.Model):
 
     def __str__(self):
         return f"{self.expert} → {self.project}"
+
+    @property
+    def declared(self) -> bool:
+        return self.declared_at is not None
 
 
 class ExpertProfile(models.Model):
@@ -85,3 +92,58 @@ class DeclaredRelation(models.Model):
 
     def __str__(self):
         return f"{self.profile} — {self.organisation}（{self.get_kind_display()}）"
+
+
+class SheetStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+
+
+class ScoreSheet(models.Model):
+    """One expert's scores and opinions on one project (评分表): a draft until submitted,
+    then final unless the ecology admin reopens it (recorded in the project's trail)."""
+
+    assignment = models.OneToOneField(ExpertAssignment, on_delete=models.PROTECT,
+                                      related_name="sheet", verbose_name=_("专家指派"))
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="sheets",
+                               verbose_name=_("评分标准"))
+    # {criterion code: score as a decimal string}; a score is out of its criterion's weight.
+    scores = models.JSONField(_("各项得分"), default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=SheetStatus.choices,
+                              default=SheetStatus.DRAFT, db_index=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["assignment"]
+        verbose_name = _("评分表")
+        verbose_name_plural = _("评分表")
+
+    def __str__(self):
+        return str(self.assignment)
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == SheetStatus.SUBMITTED
+
+
+class SheetOpinion(models.Model):
+    """A numbered opinion an expert writes on its sheet, optionally pointing at a part of
+    the plan (a row path such as ``tasks.t3.measure``)."""
+
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="opinions",
+                              verbose_name=_("评分表"))
+    number = models.PositiveSmallIntegerField(_("序号"))
+    text = models.TextField(_("意见"))
+    plan_path = models.CharField(_("方案位置"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["sheet", "number"]
+        verbose_name = _("专家意见")
+        verbose_name_plural = _("专家意见")
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "number"], name="one_opinion_number_per_sheet"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text[:40]}"
