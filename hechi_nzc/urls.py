@@ -7,6 +7,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from pilots.api import ProjectViewSet
+from reviews.api_sheets import SheetSubmitView, SheetView
 
 from . import errors
 from .views import favicon
@@ -24,6 +25,9 @@ urlpatterns = [
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/reviews/assignments/<int:pk>/sheet/", SheetView.as_view(), name="api-sheet"),
+    path("api/reviews/assignments/<int:pk>/sheet/submit/", SheetSubmitView.as_view(),
+         name="api-sheet-submit"),
     path("api/", include(router.urls)),
     path("favicon.ico", favicon, name="favicon"),
 ]

@@ -1,9 +1,13 @@
 from django.urls import path
 
-from . import views, views_pool, views_rubrics
+from . import views, views_pool, views_rubrics, views_sheets
 
 urlpatterns = [
     path("projects/<int:pk>/panel/", views.panel, name="project-panel"),
+    path("projects/<int:pk>/scores/", views_sheets.results_page, name="review-results"),
+    path("projects/<int:pk>/scores/<int:sheet_pk>/reopen/", views_sheets.reopen_sheet,
+         name="review-sheet-reopen"),
+    path("reviews/assignments/<int:pk>/sheet/", views_sheets.sheet_page, name="review-sheet"),
     path("programme/experts/", views_pool.pool_list, name="expert-pool"),
     path("programme/experts/new/", views_pool.pool_create, name="expert-pool-create"),
     path("programme/experts/<int:pk>/", views_pool.pool_edit, name="expert-pool-edit"),

@@ -1,0 +1,164 @@
+"""Scoring pages: the expert's score sheet for one assignment, the card that leads to it
+from the project page, and the panel's results for who formed it."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from pilots import registry
+from pilots.choices import State
+from pilots.errors import InvalidInput, NotPermitted, ServiceError
+from pilots.net import client_ip
+from pilots.views.common import visible_project
+
+from . import sheets
+from .models import ExpertAssignment, ScoreSheet
+from .results import points
+
+
+def _own_assignment(request, pk):
+    """The caller's own assignment, else 404 (another expert's is not even hinted at)."""
+    return get_object_or_404(
+        ExpertAssignment.objects.select_related(
+            "project__batch", "project__category", "project__county", "project__applicant",
+            "expert"),
+        pk=pk, expert=request.user)
+
+
+def _posted(request, criteria):
+    """The form as the services take it: scores by code, opinions in order; a row left
+    blank is dropped, ``remove_opinion`` (a 1-based row) is taken out."""
+    scores = {c.code: request.POST.get(f"score_{c.code}", "") for c in criteria}
+    texts = request.POST.getlist("opinion_text")
+    paths = request.POST.getlist("opinion_path")
+    removed = request.POST.get("remove_opinion", "")
+    opinions = []
+    for index, text in enumerate(texts, start=1):
+        path = paths[index - 1] if index <= len(paths) else ""
+        if str(index) == removed or (not text.strip() and not path.strip()):
+            continue
+        opinions.append({"text": text, "plan_path": path})
+    return scores, opinions
+
+
+def _with_rows(sheet, criteria):
+    """The sheet with ``score_rows`` (criterion, points or None) and ``total`` to show it."""
+    sheet.score_rows = [(c, points(sheet.scores.get(c.code))) for c in criteria]
+    sheet.total = sheets.total_of(sheet, criteria)
+    return sheet
+
+
+def _others(request, project, own, criteria):
+    """The other members' sheets this expert may read (none before it submitted its own)."""
+    return [_with_rows(other, criteria) for other in
+            sheets.sheets_visible_to(request.user, project).exclude(pk=own.pk)
+            .select_related("assignment__expert").prefetch_related("opinions")
+            .order_by("submitted_at", "pk")]
+
+
+@login_required
+def sheet_page(request, pk):
+    """The expert scores each criterion and writes its opinions; saves; submits."""
+    assignment = _own_assignment(request, pk)
+    project = assignment.project
+    try:
+        sheet = sheets.sheet_for(assignment)
+    except NotPermitted as error:
+        raise PermissionDenied(error.message) from error
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("project-detail", pk=project.pk)
+    criteria = list(sheet.rubric.criteria.all())
+    editable = not sheet.submitted and sheets.may_score(assignment)
+    errors, status = {}, 200
+    scores = dict(sheet.scores)
+    opinions = [{"text": o.text, "plan_path": o.plan_path} for o in sheet.opinions.all()]
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, _("评分表已提交，不能再修改；如需修改，请联系市生态环境局退回。"))
+            return redirect("review-sheet", pk=pk)
+        scores, opinions = _posted(request, criteria)
+        action = request.POST.get("action", "save")
+        try:
+            sheets.save_draft(sheet, request.user, scores=scores, opinions=opinions)
+            if action == "submit":
+                if request.POST.get("confirm") != "1":
+                    raise InvalidInput(_("请勾选确认后再提交：提交后不能再修改。"),
+                                       fields={"confirm": [_("请勾选确认后再提交：提交后不能再修改。")]})
+                sheets.submit(sheet, request.user, ip_address=client_ip(request))
+                messages.success(request, _("评分表已提交。"))
+            else:
+                messages.success(request, _("草稿已保存。"))
+            anchor = "#new-opinion" if action == "add_opinion" else ""
+            return redirect(request.path + anchor)
+        except ServiceError as error:
+            messages.error(request, error.message)
+            errors = getattr(error, "fields", {}) or {}
+            status = error.status
+    rows = [{"criterion": c, "value": scores.get(c.code, ""),
+             "errors": errors.get(f"scores.{c.code}", [])} for c in criteria]
+    opinion_rows = [{"number": n, "text": o["text"], "plan_path": o["plan_path"],
+                     "errors": errors.get(f"opinions.{n}.text", [])
+                     + errors.get(f"opinions.{n}.plan_path", [])}
+                    for n, o in enumerate(opinions, start=1)]
+    _with_rows(sheet, criteria)
+    return render(request, "reviews/sheets/sheet.html", {
+        "assignment": assignment, "project": project, "sheet": sheet, "rows": rows,
+        "opinions": opinion_rows, "new_number": len(opinion_rows) + 1,
+        "paths": sheets.plan_paths(project), "editable": editable and not sheet.submitted,
+        "errors": errors, "total": sheet.total,
+        "others": _others(request, project, sheet, criteria) if sheet.submitted else [],
+    }, status=status)
+
+
+@login_required
+def results_page(request, pk):
+    """Each submitted sheet's total, the panel's figures, who has not submitted, and the
+    opinions with their authors: for the ecology admin and the category's city officer."""
+    project = visible_project(request, pk)
+    if not sheets.may_see_results(project, request.user):
+        raise PermissionDenied(_("只有组织评审的部门可以查看评分结果。"))
+    context = sheets.results_of(project)
+    return render(request, "reviews/sheets/results.html", {
+        "project": project, **context,
+        "may_reopen": sheets.may_reopen(request.user) and project.state == State.EXPERT_REVIEW,
+    })
+
+
+@login_required
+def reopen_sheet(request, pk, sheet_pk):
+    """The ecology admin sends a submitted sheet back to its expert, with a reason."""
+    if request.method != "POST":
+        return redirect("review-results", pk=pk)
+    project = visible_project(request, pk)
+    sheet = ScoreSheet.objects.filter(pk=sheet_pk, assignment__project=project).first()
+    if sheet is None:
+        raise Http404(_("没有该评分表。"))
+    try:
+        sheets.reopen(sheet, request.user, reason=request.POST.get("reason", ""),
+                      ip_address=client_ip(request))
+        messages.success(request, _("评分表已退回专家修改。"))
+    except NotPermitted as error:
+        raise PermissionDenied(error.message) from error
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return redirect("review-results", pk=pk)
+
+
+@registry.register_section("scoring", "reviews/sheets/section.html", order=25)
+def scoring_section(request, project):
+    """The expert's way to its sheet (declared, under expert review); the organisers' way
+    to the results once the panel scores."""
+    user = request.user
+    if sheets.may_see_results(project, user):
+        if project.state == State.CITY_REVIEW or not project.expert_assignments.exists():
+            return None
+        return {"project": project, "results": True}
+    assignment = (ExpertAssignment.objects.filter(project=project, expert=user)
+                  .select_related("sheet").first())
+    if assignment is None or not assignment.declared or project.state != State.EXPERT_REVIEW:
+        return None
+    return {"project": project, "assignment": assignment,
+            "sheet": getattr(assignment, "sheet", None)}
