@@ -7,6 +7,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from pilots.api import ProjectViewSet
+from reviews.api import AssignmentViewSet
 from reviews.api_sheets import SheetSubmitView, SheetView
 
 from . import errors
@@ -14,6 +15,7 @@ from .views import favicon
 
 router = DefaultRouter()
 router.register("projects", ProjectViewSet, basename="api-project")
+router.register("reviews/assignments", AssignmentViewSet, basename="api-review-assignment")
 
 urlpatterns = [
     path("", include("pilots.urls")),

@@ -9,10 +9,10 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from . import lifecycle, services
+from . import lifecycle, registry, services
 from .choices import State
 from .net import client_ip
 from .selectors import projects_visible_to, with_related
@@ -28,6 +28,9 @@ from .serializers import (
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="项目不存在，或调用者无权查看")
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="未登录或令牌无效")
+PLAN_REFUSED = OpenApiResponse(
+    ErrorSerializer, description="调用者能看到项目但尚不能查看其内容，如尚未声明利益冲突的评审专家："
+    "{\"detail\": \"请先声明与本项目无利益冲突。\"}")
 
 
 @extend_schema_view(
@@ -43,7 +46,7 @@ UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="未登录或令�
                    401: UNAUTHENTICATED},
     ),
     retrieve=extend_schema(responses={200: ProjectDetailSerializer, 401: UNAUTHENTICATED,
-                                      404: NOT_FOUND}),
+                                      403: PLAN_REFUSED, 404: NOT_FOUND}),
 )
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProjectSerializer
@@ -64,6 +67,14 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         if params.get("county"):
             projects = projects.filter(county__code=params["county"])
         return projects.order_by("pk")
+
+    def get_object(self):
+        """One project, unless a rule keeps its content from the caller (403 with why)."""
+        project = super().get_object()
+        refusal = registry.plan_access_refusal(project, self.request.user)
+        if refusal is not None and self.action in {"retrieve", "history"}:
+            raise PermissionDenied(refusal)
+        return project
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -104,7 +115,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
                         status=status.HTTP_200_OK)
 
     @extend_schema(responses={200: AuditEntrySerializer(many=True), 401: UNAUTHENTICATED,
-                              404: NOT_FOUND})
+                              403: PLAN_REFUSED, 404: NOT_FOUND})
     @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         """The whole trail of the project, transitions and events, oldest first (not paginated)."""

@@ -214,3 +214,44 @@ def prepare_for(name: str, project, actors) -> None:
 def demo_input(name: str, project) -> dict:
     sample = _demo[name].sample_input
     return sample(project) if sample else {}
+
+
+# --- Who may read the plan -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanAccessRule:
+    """``rule(project, user) -> bool | None``: False vetoes (``message`` says why), None or
+    True has no say. Seeing a project (its name, applicant, category) is the selector's
+    decision; reading its plan, versions, attachments and history also asks these rules."""
+
+    rule: Callable
+    message: str
+
+
+_plan_access_rules: list[PlanAccessRule] = []
+
+
+def register_plan_access_rule(message):
+    """Decorator: an app vetoes reading a project's plan (e.g. an expert who has not
+    declared its conflicts yet); ``message`` is what the refused user is told."""
+
+    def decorator(rule):
+        if all(r.rule is not rule for r in _plan_access_rules):
+            _plan_access_rules.append(PlanAccessRule(rule, message))
+        return rule
+
+    return decorator
+
+
+def plan_access_refusal(project, user) -> str | None:
+    """Why ``user`` may not read the plan of ``project`` (which it sees), or None."""
+    for entry in _plan_access_rules:
+        if entry.rule(project, user) is False:
+            return str(entry.message)
+    return None
+
+
+def may_read_plan(project, user) -> bool:
+    """Whether ``user``, who sees ``project``, may read its plan, versions, attachments and
+    history: the one place pages and API ask."""
+    return plan_access_refusal(project, user) is None

@@ -8,5 +8,5 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         # Register what reviews adds to the lifecycle and to the project page.
-        from . import conditions, demo, lifecycle, views  # noqa: F401
+        from . import access, conditions, demo, lifecycle, views, views_declarations  # noqa: F401
         from . import views_sheets as _sheets  # noqa: F401  (scoring card, sheet events)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from pilots import registry
 from pilots.errors import InvalidInput
 
-from . import services
+from . import demo, services
 
 # The furthest a scoring deadline may be set ahead (calendar days).
 DEADLINE_MAX_DAYS = 90
@@ -70,8 +70,9 @@ def _panel_deadline(project, actor, data):
 
 @registry.register_demo_preparation("start_expert_review")
 def _demo_panel(project, actors):
-    services.assign_experts(project, actors["admin"],
-                            actors["experts"][:project.batch.expert_panel_min_size])
+    added = services.assign_experts(project, actors["admin"],
+                                    actors["experts"][:project.batch.expert_panel_min_size])
+    demo.declare_no_conflict(added)
 
 
 @registry.register_demo_input("start_expert_review")

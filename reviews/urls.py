@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import views, views_pool, views_rubrics, views_sheets
+from . import views, views_declarations, views_pool, views_rubrics, views_sheets
 
 urlpatterns = [
     path("projects/<int:pk>/panel/", views.panel, name="project-panel"),
+    path("projects/<int:pk>/declaration/", views_declarations.declare,
+         name="project-declaration"),
     path("projects/<int:pk>/scores/", views_sheets.results_page, name="review-results"),
     path("projects/<int:pk>/scores/<int:sheet_pk>/reopen/", views_sheets.reopen_sheet,
          name="review-sheet-reopen"),

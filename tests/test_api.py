@@ -225,6 +225,7 @@ def test_the_schema_describes_the_transition_endpoint(demo, api):
     assert sorted(paths) == [
         "/api/auth/token/", "/api/projects/", "/api/projects/{id}/",
         "/api/projects/{id}/history/", "/api/projects/{id}/transitions/{name}/",
+        "/api/reviews/assignments/", "/api/reviews/assignments/{id}/declaration/",
         "/api/reviews/assignments/{id}/sheet/", "/api/reviews/assignments/{id}/sheet/submit/",
     ]
     operation = paths["/api/projects/{id}/transitions/{name}/"]

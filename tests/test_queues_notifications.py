@@ -162,8 +162,14 @@ def test_city_officer_assigns_a_panel_and_passes_to_expert_review(demo, client):
         ("panel_member_added", "指派评审专家", [f"专家：{experts[2]}"]),
         ("transition", "提交专家评审", [f"评分截止日期：{deadline}"]),
     ]
+    # The expert opens it by name, and declares before it reads the plan.
     client.force_login(experts[0])
-    assert client.get(f"/projects/{project.pk}/").status_code == 200
+    page = client.get(f"/projects/{project.pk}/")
+    assert page.status_code == 200
+    assert 'id="declaration"' in page.content.decode()
+    assert 'id="plan"' not in page.content.decode()
+    client.post(f"/projects/{project.pk}/declaration/", {"conflict": "no"})
+    assert 'id="plan"' in client.get(f"/projects/{project.pk}/").content.decode()
 
 
 def test_an_applicant_invites_and_uninvites_a_consultant(demo, client):

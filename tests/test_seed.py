@@ -62,11 +62,14 @@ def test_the_demo_world_has_the_expected_size(demo):
         "batches": 1,
         "projects": 10 + 16,  # a draft per applicant, one project per other state
         # The sum of the lengths of the paths that walk the 16 projects to their states,
-        # and three panel members added to each of the 12 projects that reached expert review.
-        "audit_entries": 93 + 12 * 3,
+        # and three panel members added to each of the 12 projects that reached expert
+        # review, each of whom then declared no conflict (reviews.demo.declare_no_conflict).
+        "audit_entries": 93 + 12 * 3 + 12 * 3,
     }
     assert AuditEntry.objects.filter(kind="transition").count() == 93
     assert AuditEntry.objects.filter(kind="panel_member_added").count() == 36
+    assert AuditEntry.objects.filter(kind="no_conflict_declared").count() == 36
+    assert ExpertAssignment.objects.filter(declared_at__isnull=True).count() == 0
 
 
 def test_seeding_again_changes_nothing(demo):

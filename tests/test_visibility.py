@@ -7,10 +7,11 @@ county, category and code, independently of the selector; a literal count backs 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from pilots import services
+from pilots import registry, services
 from pilots.choices import Role, State
 from pilots.models import Project, User
 from pilots.selectors import projects_visible_to
+from reviews.declarations import declare
 from reviews.services import assign_expert, remove_expert
 from tests import factories
 
@@ -113,6 +114,10 @@ def test_an_expert_sees_nothing_until_assigned_then_exactly_the_assigned_project
 
     assign_expert(first, eco_admin, expert)
     assert ids(projects_visible_to(expert)) == {first.pk}
+    # It sees the project; its plan only once it has declared no conflict.
+    assert registry.may_read_plan(first, expert) is False
+    declare(first.expert_assignments.get(expert=expert), expert, conflict=False)
+    assert registry.may_read_plan(first, expert) is True
 
     assign_expert(second, eco_admin, expert)
     assert ids(projects_visible_to(expert)) == {first.pk, second.pk}

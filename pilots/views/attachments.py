@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from .. import services
 from ..net import client_ip
-from .common import refuse, visible_project
+from .common import refuse, refuse_unless_plan_readable, visible_project
 
 
 @login_required
@@ -34,6 +34,7 @@ def upload(request, pk):
 @login_required
 def download(request, pk, attachment_id):
     project = visible_project(request, pk)
+    refuse_unless_plan_readable(project, request.user)
     attachment = get_object_or_404(project.attachments, pk=attachment_id)
     try:
         handle = attachment.file.open("rb")

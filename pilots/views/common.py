@@ -2,6 +2,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from .. import registry
 from ..selectors import projects_visible_to, with_related
 from ..services import NotPermitted
 
@@ -13,3 +14,10 @@ def visible_project(request, pk):
 
 def refuse(error: NotPermitted):
     raise PermissionDenied(error.message) from error
+
+
+def refuse_unless_plan_readable(project, user):
+    """403 with the reason when a rule (registry.may_read_plan) keeps the plan from ``user``."""
+    refusal = registry.plan_access_refusal(project, user)
+    if refusal is not None:
+        raise PermissionDenied(refusal)

@@ -16,7 +16,7 @@ from ..models import Batch
 from ..models.projects import TRANSITION
 from ..net import client_ip
 from ..plan_display import plan_rows
-from .common import refuse, visible_project
+from .common import refuse, refuse_unless_plan_readable, visible_project
 
 
 @login_required
@@ -130,6 +130,7 @@ def _editor(request, project, form, *, problems=()):
 @login_required
 def version_compare(request, pk):
     project = visible_project(request, pk)
+    refuse_unless_plan_readable(project, request.user)
     versions = list(project.versions.select_related("created_by").order_by("number"))
     by_number = {v.number: v for v in versions}
     # By default the last two versions (or the only one against itself).

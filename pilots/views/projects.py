@@ -78,6 +78,13 @@ def _render_detail(request, project, *, status=200, typed=None):
     """The project page; ``typed`` keeps what the user entered in a form that was refused."""
     user = request.user
     typed = typed or {}
+    refusal = registry.plan_access_refusal(project, user)
+    if refusal is not None:
+        # Only the facts and the cards (e.g. the expert's declaration) until allowed.
+        return render(request, "pilots/project_detail.html", {
+            "project": project, "restricted": refusal, "actions": [],
+            "sections": registry.sections_for(request, project), "typed": typed,
+        }, status=status)
     history = list(project.audit_entries.select_related(
         "actor__department", "actor__organisation").order_by("created_at", "pk"))
     transitions = [e for e in history if e.is_transition]
