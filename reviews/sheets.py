@@ -301,6 +301,10 @@ def results_of(project):
             "total": total,
             "opinions": list(sheet.opinions.all()) if sheet else [],
         })
+    labels = dict(plan_paths(project))
+    for row in rows:
+        for opinion in row["opinions"]:
+            opinion.plan_label = labels.get(opinion.plan_path, opinion.plan_path)
     result = panel_score(totals)
     return {
         "rubric": rubric, "criteria": criteria, "rows": rows, "result": result,

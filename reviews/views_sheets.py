@@ -43,16 +43,20 @@ def _posted(request, criteria):
     return scores, opinions
 
 
-def _with_rows(sheet, criteria):
-    """The sheet with ``score_rows`` (criterion, points or None) and ``total`` to show it."""
+def _with_rows(sheet, criteria, labels):
+    """The sheet with ``score_rows`` (criterion, points or None), ``total`` and
+    ``shown_opinions`` (each with the label of the plan row it points at) to show it."""
     sheet.score_rows = [(c, points(sheet.scores.get(c.code))) for c in criteria]
     sheet.total = sheets.total_of(sheet, criteria)
+    sheet.shown_opinions = list(sheet.opinions.all())
+    for opinion in sheet.shown_opinions:
+        opinion.plan_label = labels.get(opinion.plan_path, opinion.plan_path)
     return sheet
 
 
-def _others(request, project, own, criteria):
+def _others(request, project, own, criteria, labels):
     """The other members' sheets this expert may read (none before it submitted its own)."""
-    return [_with_rows(other, criteria) for other in
+    return [_with_rows(other, criteria, labels) for other in
             sheets.sheets_visible_to(request.user, project).exclude(pk=own.pk)
             .select_related("assignment__expert").prefetch_related("opinions")
             .order_by("submitted_at", "pk")]
@@ -103,13 +107,15 @@ def sheet_page(request, pk):
                      "errors": errors.get(f"opinions.{n}.text", [])
                      + errors.get(f"opinions.{n}.plan_path", [])}
                     for n, o in enumerate(opinions, start=1)]
-    _with_rows(sheet, criteria)
+    paths = sheets.plan_paths(project)
+    labels = dict(paths)
+    _with_rows(sheet, criteria, labels)
     return render(request, "reviews/sheets/sheet.html", {
         "assignment": assignment, "project": project, "sheet": sheet, "rows": rows,
         "opinions": opinion_rows, "new_number": len(opinion_rows) + 1,
-        "paths": sheets.plan_paths(project), "editable": editable and not sheet.submitted,
+        "paths": paths, "editable": editable and not sheet.submitted,
         "errors": errors, "total": sheet.total,
-        "others": _others(request, project, sheet, criteria) if sheet.submitted else [],
+        "others": _others(request, project, sheet, criteria, labels) if sheet.submitted else [],
     }, status=status)
 
 

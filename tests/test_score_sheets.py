@@ -370,5 +370,63 @@ def test_the_results_page_runs_a_fixed_number_of_queries(
         _submitted(demo, project, username)
     client.force_login(demo.user("eco_admin"))
     url = reverse("review-results", args=[project.pk])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(13):
         assert client.get(url).status_code == 200
+
+
+# --- Who sees what: the scoring card and the results page ---------------------------------------
+
+@pytest.mark.parametrize(("username", "card", "results"), [
+    ("expert1", "sheet", 403),  # a declared panel member: its sheet, not the results
+    ("expert4", None, 404),  # not on the panel: the project is not even found
+    ("app_campus_jinchengjiang", None, 403),
+    ("jinchengjiang_education", None, 403),  # the county officer
+    ("city_education", "results", 200),  # the category's city officer, who formed the panel
+    ("city_industry", None, 404),  # another category's city officer
+    ("eco_admin", "results", 200),
+])
+def test_the_scoring_card_and_the_results_page_by_role(demo, project, client, username, card,
+                                                       results):
+    client.force_login(demo.user(username))
+    detail = client.get(reverse("project-detail", args=[project.pk]))
+    page = _body(detail) if detail.status_code == 200 else ""
+    shown = ("sheet" if 'id="sheet-link"' in page else "results" if 'id="results-link"' in page
+             else None)
+    assert shown == card
+    assert client.get(reverse("review-results", args=[project.pk])).status_code == results
+
+
+def test_an_undeclared_expert_has_no_scoring_card_and_no_sheet_page(demo, project, client):
+    assignment = _assignment(project, "expert1")
+    ExpertAssignment.objects.filter(pk=assignment.pk).update(declared_at=None)
+    client.force_login(demo.user("expert1"))
+    assert 'id="sheet-link"' not in _body(client.get(reverse("project-detail", args=[project.pk])))
+    assert client.get(reverse("review-sheet", args=[assignment.pk])).status_code == 403
+    assert not ScoreSheet.objects.filter(assignment=assignment).exists()
+
+
+def test_the_admin_reopens_a_sheet_from_the_results_page(demo, project, client):
+    sheet = _submitted(demo, project, "expert1")
+    url = reverse("review-sheet-reopen", args=[project.pk, sheet.pk])
+    client.force_login(demo.user("city_education"))
+    assert client.post(url, {"reason": "分数有误"}).status_code == 403
+    client.force_login(demo.user("eco_admin"))
+    page = _body(client.post(url, {"reason": ""}, follow=True))
+    assert "请填写退回理由。" in page
+    page = _body(client.post(url, {"reason": "请核对指标分"}, follow=True))
+    assert "评分表已退回专家修改。" in page and '<dd id="sheets-count">0/3</dd>' in page
+    sheet.refresh_from_db()
+    assert sheet.status == "draft"
+    assert AuditEntry.objects.filter(project=project, kind="score_sheet_reopened",
+                                     reason="请核对指标分").count() == 1
+
+
+def test_an_opinion_shows_the_plan_row_it_points_at(demo, project, client):
+    path, label = sheets.plan_paths(project)[0]
+    sheet = _sheet(demo, project, "expert1")
+    sheets.save_draft(sheet, demo.user("expert1"), scores=FULL,
+                      opinions=[{"text": OPINION_1, "plan_path": path}])
+    sheets.submit(sheet, demo.user("expert1"))
+    client.force_login(demo.user("eco_admin"))
+    page = _body(client.get(reverse("review-results", args=[project.pk])))
+    assert f'{OPINION_1} <span class="note">（{label}）</span>' in page
