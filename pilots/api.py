@@ -2,6 +2,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -29,8 +30,8 @@ from .serializers import (
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="项目不存在，或调用者无权查看")
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="未登录或令牌无效")
 PLAN_REFUSED = OpenApiResponse(
-    ErrorSerializer, description="调用者能看到项目但尚不能查看其内容，如尚未声明利益冲突的评审专家："
-    "{\"detail\": \"请先声明与本项目无利益冲突。\"}")
+    ErrorSerializer, description="调用者能看到项目但尚不能查看其内容，如尚未声明利益冲突的评审专家",
+    examples=[OpenApiExample("尚未声明利益冲突", value={"detail": "请先声明与本项目无利益冲突。"})])
 
 
 @extend_schema_view(

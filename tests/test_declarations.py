@@ -303,3 +303,20 @@ def test_the_assignments_list_runs_a_constant_number_of_queries(demo, api, count
         response = api.get("/api/reviews/assignments/")
 
     assert len(response.json()) == count
+
+
+def test_the_schema_documents_the_refusals_with_their_bodies(demo, api):
+    api.force_authenticate(demo.user("eco_admin"))
+
+    paths = api.get("/api/schema/", {"format": "json"}).json()["paths"]
+
+    detail = paths["/api/projects/{id}/"]["get"]["responses"]
+    assert detail["403"]["content"]["application/json"]["examples"] == {
+        "尚未声明利益冲突": {"value": {"detail": DECLARE_FIRST}}}
+    declaration = paths["/api/reviews/assignments/{id}/declaration/"]["post"]
+    assert sorted(declaration["responses"]) == ["200", "400", "401", "404", "409"]
+    assert declaration["responses"]["400"]["content"]["application/json"]["examples"][
+        "缺少说明"]["value"] == {"detail": "请说明利益冲突的情况。",
+                              "statement": ["请说明利益冲突的情况。"]}
+    assert sorted(declaration["requestBody"]["content"]["application/json"]["examples"]) == [
+        "存在利益冲突", "无利益冲突"]
