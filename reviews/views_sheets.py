@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pilots import registry
-from pilots.choices import State
+from pilots.choices import Role, State
 from pilots.errors import InvalidInput, NotPermitted, ServiceError
 from pilots.net import client_ip
 from pilots.views.common import visible_project
@@ -168,3 +169,17 @@ def scoring_section(request, project):
         return None
     return {"project": project, "assignment": assignment,
             "sheet": getattr(assignment, "sheet", None)}
+
+
+@registry.register_queue_links
+def sheet_links(user, projects):
+    """A declared panel member's queue row leads straight to its score sheet."""
+    if not user.has_role(Role.EXPERT):
+        return {}
+    ids = [p.pk for p in projects if p.state == State.EXPERT_REVIEW]
+    if not ids:
+        return {}
+    assignments = ExpertAssignment.objects.filter(
+        expert=user, project_id__in=ids, declared_at__isnull=False).values_list("pk", "project_id")
+    return {project_id: [(_("填写评分表"), reverse("review-sheet", args=[pk]))]
+            for pk, project_id in assignments}

@@ -430,3 +430,13 @@ def test_an_opinion_shows_the_plan_row_it_points_at(demo, project, client):
     client.force_login(demo.user("eco_admin"))
     page = _body(client.get(reverse("review-results", args=[project.pk])))
     assert f'{OPINION_1} <span class="note">（{label}）</span>' in page
+
+
+def test_the_work_queue_leads_a_declared_expert_to_its_sheet(demo, project, client):
+    first, second = _assignment(project, "expert1"), _assignment(project, "expert2")
+    ExpertAssignment.objects.filter(pk=second.pk).update(declared_at=None)
+    client.force_login(demo.user("expert1"))
+    assert (f'<a href="{reverse("review-sheet", args=[first.pk])}" class="queue-link">填写评分表</a>'
+            in _body(client.get("/")))
+    client.force_login(demo.user("expert2"))
+    assert 'class="queue-link"' not in _body(client.get("/"))

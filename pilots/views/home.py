@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from .. import registry
 from ..choices import State
 from ..models import Category, County
 from ..selectors import handled_by, overdue_since, projects_visible_to, waiting_for, with_related
@@ -14,8 +15,10 @@ def home(request):
     user = request.user
     queue = list(waiting_for(user)[:100])
     since = overdue_since()
+    links = registry.queue_links(user, queue)
     for project in queue:
         project.is_overdue = project.entered_at < since
+        project.links = links.get(project.pk, [])
     return render(request, "pilots/home.html", {
         "queue": queue,
         "overdue_count": sum(p.is_overdue for p in queue),
