@@ -440,3 +440,18 @@ def test_the_work_queue_leads_a_declared_expert_to_its_sheet(demo, project, clie
             in _body(client.get("/")))
     client.force_login(demo.user("expert2"))
     assert 'class="queue-link"' not in _body(client.get("/"))
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_sheet_page_runs_a_fixed_number_of_queries(
+        demo, project, client, count, django_assert_num_queries):
+    opinions = [f"意见{i}" for i in range(count)]
+    _submitted(demo, project, "expert1", opinions=opinions)
+    own = _submitted(demo, project, "expert2", opinions=opinions)
+    if count == 3:
+        _submitted(demo, project, "expert3", opinions=opinions)
+    client.force_login(demo.user("expert2"))
+    url = reverse("review-sheet", args=[own.assignment_id])
+    with django_assert_num_queries(15):
+        page = _body(client.get(url))
+    assert page.count("意见0") == (2 if count == 1 else 3)
