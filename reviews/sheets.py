@@ -297,7 +297,8 @@ def results_of(project):
             totals.append(total)
         rows.append({
             "assignment": assignment, "expert": assignment.expert, "sheet": sheet,
-            "scores": [points(sheet.scores.get(c.code)) if sheet else None for c in criteria],
+            "scores": [(c, points(sheet.scores.get(c.code)) if sheet else None)
+                       for c in criteria],
             "total": total,
             "opinions": list(sheet.opinions.all()) if sheet else [],
         })

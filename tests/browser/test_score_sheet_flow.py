@@ -51,3 +51,16 @@ def test_an_expert_scores_and_the_admin_reads_the_results(page, live_server, dem
     expect(page.locator("#sheets-count")).to_have_text("1/3")
     expect(page.locator("#opinions")).to_contain_text("光伏装机容量测算依据不足")
     page.screenshot(path=str(folder / "04-results.png"), full_page=True)
+
+    # On a phone neither page scrolls sideways (the wide tables scroll in their own box).
+    page.set_viewport_size({"width": 390, "height": 844})
+    for name, url in (("05-results-phone", page.url),
+                      ("06-sheet-phone", f"{live_server.url}/reviews/assignments/"
+                                         f"{sheet.assignment_id}/sheet/")):
+        if name == "06-sheet-phone":
+            logout(page)
+            login(page, live_server, "expert1")
+        page.goto(url)
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+        assert page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
