@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ConflictType, ExpertiseField
+from .choices import ConflictType, ExpertiseField, ReviewKind
 from .models_rubrics import Criterion, Rubric  # noqa: F401  (rubrics live apart)
 
 
@@ -147,3 +147,71 @@ class SheetOpinion(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.text[:40]}"
+
+
+class ScoringClosure(models.Model):
+    """The end of scoring on one project for one kind of review: written once, by the
+    ecology admin, when every remaining panel member has submitted its sheet."""
+
+    project = models.ForeignKey("pilots.Project", on_delete=models.PROTECT,
+                                related_name="scoring_closures", verbose_name=_("试点项目"))
+    kind = models.CharField(_("评审类型"), max_length=20, choices=ReviewKind.choices)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("操作人"))
+    closed_at = models.DateTimeField(_("评分结束时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["project", "kind"]
+        verbose_name = _("评分结束")
+        verbose_name_plural = _("评分结束")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind"], name="one_closure_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.project} {self.kind}"
+
+
+class ReviewOpinion(models.Model):
+    """One of the numbered review opinions (评审指导意见) the ecology admin compiled from the
+    experts' opinions when selecting the project; the applicant answers each."""
+
+    project = models.ForeignKey("pilots.Project", on_delete=models.PROTECT,
+                                related_name="review_opinions", verbose_name=_("试点项目"))
+    number = models.PositiveSmallIntegerField(_("序号"))
+    text = models.TextField(_("意见"))
+    plan_path = models.CharField(_("方案位置"), max_length=120, blank=True)
+    compiled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("汇总人"))
+    created_at = models.DateTimeField(_("汇总时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["project", "number"]
+        verbose_name = _("评审指导意见")
+        verbose_name_plural = _("评审指导意见")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="one_review_opinion_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text[:40]}"
+
+
+class OpinionAnswer(models.Model):
+    """The applicant's answer to one review opinion: what changed and where in the plan."""
+
+    opinion = models.OneToOneField(ReviewOpinion, on_delete=models.PROTECT,
+                                   related_name="answer", verbose_name=_("评审指导意见"))
+    text = models.TextField(_("答复"))
+    plan_path = models.CharField(_("修改位置"), max_length=120, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("答复人"))
+    updated_at = models.DateTimeField(_("答复时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["opinion"]
+        verbose_name = _("意见答复")
+        verbose_name_plural = _("意见答复")
+
+    def __str__(self):
+        return f"{self.opinion.number}: {self.text[:40]}"
