@@ -280,3 +280,37 @@ def _task_rows(add, task):
     else:
         years = ""
     add(TASKS, _("%(task)s · 实施年份") % {"task": name}, years, f"{path}.years")
+
+
+# --- Comparing two plans -----------------------------------------------------------------
+
+def compare_rows(left_content: dict, right_content: dict, category) -> list[dict]:
+    """Two plans' rows paired by path: ``{section, label, path, left, right, changed}``
+    (the version compare page and the revision check page read the same comparison)."""
+    return side_by_side(plan_rows(left_content, category), plan_rows(right_content, category))
+
+
+def side_by_side(left_rows, right_rows) -> list[dict]:
+    """Rows of two plans paired by path; a row only one plan has is kept, in its place.
+
+    A row only the right plan has goes after the row it follows there (a task item added
+    in the later version shows after the items before it).
+    """
+    right = {r.path: r for r in right_rows}
+    merged = [[r, right.get(r.path)] for r in left_rows]
+    where = {r.path: i for i, r in enumerate(left_rows)}
+    after = -1  # the merged position of the last right row placed
+    for row in right_rows:
+        if row.path in where:
+            after = next(i for i, (a, _b) in enumerate(merged) if a is not None
+                         and a.path == row.path)
+            continue
+        after += 1
+        merged.insert(after, [None, row])
+    pairs = []
+    for a, b in merged:
+        shown = a or b
+        left, right_value = (a.value if a else ""), (b.value if b else "")
+        pairs.append({"section": shown.section, "label": shown.label, "path": shown.path,
+                      "left": left, "right": right_value, "changed": left != right_value})
+    return pairs

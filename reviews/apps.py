@@ -10,3 +10,5 @@ class ReviewsConfig(AppConfig):
         # Register what reviews adds to the lifecycle and to the project page.
         from . import access, conditions, demo, lifecycle, views, views_declarations  # noqa: F401
         from . import views_sheets as _sheets  # noqa: F401  (scoring card, sheet events)
+        from . import answers as _answers  # noqa: F401  (submit_revision waits for answers)
+        from . import views_answers as _views_answers  # noqa: F401  (the opinions card)

@@ -15,7 +15,7 @@ from ..forms import PlanForm, ProjectCreateForm
 from ..models import Batch
 from ..models.projects import TRANSITION
 from ..net import client_ip
-from ..plan_display import plan_rows
+from ..plan_display import compare_rows
 from .common import refuse, refuse_unless_plan_readable, visible_project
 
 
@@ -143,8 +143,7 @@ def version_compare(request, pk):
     if left is not None and right is not None:
         # Read once for both sides.
         prefetch_related_objects([project.category], "indicators", "eligibility_conditions")
-        rows = _side_by_side(plan_rows(left.content, project.category),
-                             plan_rows(right.content, project.category))
+        rows = compare_rows(left.content, right.content, project.category)
     only_changed = request.GET.get("changed") == "1"
     return render(request, "pilots/version_compare.html", {
         "project": project,
@@ -164,29 +163,3 @@ def _chosen(by_number, raw, default):
         return by_number[int(raw)]
     except (KeyError, ValueError):
         raise Http404(_("没有这个方案版本。")) from None
-
-
-def _side_by_side(left_rows, right_rows):
-    """Rows of two plans paired by path; a row only one plan has is kept, in its place.
-
-    A row only the right plan has goes after the row it follows there (a task item added
-    in the later version shows after the items before it).
-    """
-    right = {r.path: r for r in right_rows}
-    merged = [[r, right.get(r.path)] for r in left_rows]
-    where = {r.path: i for i, r in enumerate(left_rows)}
-    after = -1  # the merged position of the last right row placed
-    for row in right_rows:
-        if row.path in where:
-            after = next(i for i, (a, _b) in enumerate(merged) if a is not None
-                         and a.path == row.path)
-            continue
-        after += 1
-        merged.insert(after, [None, row])
-    pairs = []
-    for a, b in merged:
-        shown = a or b
-        left, right_value = (a.value if a else ""), (b.value if b else "")
-        pairs.append({"section": shown.section, "label": shown.label, "path": shown.path,
-                      "left": left, "right": right_value, "changed": left != right_value})
-    return pairs
