@@ -29,22 +29,25 @@ class TransitionInput:
     """``clean(project, data, actor) -> dict`` returns the cleaned data (JSON-safe) or raises
     ``InvalidInput(message, fields={...})``; ``describe(data) -> list[str]`` says it in
     words for the history; ``fields`` are the page's form fields: (name, label, widget
-    kind, required, help) tuples, posted as ``data.<name>``."""
+    kind, required, help) tuples, posted as ``data.<name>``; ``custom_form``: the app shows
+    its own form (a section of the page) instead of the generic one."""
 
     clean: Callable
     describe: Callable = lambda data: []
     fields: tuple = ()
+    custom_form: bool = False
 
 
 _inputs: dict[str, TransitionInput] = {}
 _effects: dict[str, list[Callable]] = defaultdict(list)
 
 
-def register_input(name: str, *, describe=None, fields=()):
+def register_input(name: str, *, describe=None, fields=(), custom_form=False):
     """Decorator: ``clean`` validates the data transition ``name`` carries."""
 
     def decorator(clean):
-        _inputs[name] = TransitionInput(clean, describe or (lambda data: []), tuple(fields))
+        _inputs[name] = TransitionInput(clean, describe or (lambda data: []), tuple(fields),
+                                        custom_form)
         return clean
 
     return decorator

@@ -3,18 +3,20 @@ from the project page, and the panel's results for who formed it."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilots import registry
 from pilots.choices import Role, State
 from pilots.errors import InvalidInput, NotPermitted, ServiceError
+from pilots.exports import XLSX_CONTENT_TYPE, content_disposition
 from pilots.net import client_ip
 from pilots.views.common import visible_project
 
-from . import sheets
+from . import closing, exports, sheets
 from .models import ExpertAssignment, ScoreSheet
 from .results import points
 
@@ -128,10 +130,49 @@ def results_page(request, pk):
     if not sheets.may_see_results(project, request.user):
         raise PermissionDenied(_("只有组织评审的部门可以查看评分结果。"))
     context = sheets.results_of(project)
+    closure = closing.closure_of(project)
+    under_review = project.state == State.EXPERT_REVIEW and closure is None
     return render(request, "reviews/sheets/results.html", {
-        "project": project, **context,
-        "may_reopen": sheets.may_reopen(request.user) and project.state == State.EXPERT_REVIEW,
+        "project": project, **context, "closure": closure,
+        "may_reopen": sheets.may_reopen(request.user) and under_review,
+        "may_close": closing.may_close(request.user) and under_review,
     })
+
+
+@login_required
+def results_xlsx(request, pk):
+    """The score sheet as .xlsx, for who may see the results."""
+    project = visible_project(request, pk)
+    if not sheets.may_see_results(project, request.user):
+        raise PermissionDenied(_("只有组织评审的部门可以查看评分结果。"))
+    body = exports.results_workbook(project, sheets.results_of(project))
+    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(
+        exports.results_filename(project, timezone.localdate()))
+    return response
+
+
+@login_required
+def close_page(request, pk):
+    """The ecology admin closes scoring; a reason typed beside a member who has not
+    submitted takes that member off the panel."""
+    if request.method != "POST":
+        return redirect("review-results", pk=pk)
+    project = visible_project(request, pk)
+    removals = {}
+    for key, value in request.POST.items():
+        expert_id = key.removeprefix("remove_")
+        if key.startswith("remove_") and expert_id.isdigit() and value.strip():
+            removals[int(expert_id)] = value
+    try:
+        closing.close_scoring(project, request.user, removals=removals,
+                              ip_address=client_ip(request))
+        messages.success(request, _("评分已结束。"))
+    except NotPermitted as error:
+        raise PermissionDenied(error.message) from error
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return redirect("review-results", pk=pk)
 
 
 @login_required

@@ -90,12 +90,14 @@ def test_the_matrix_covers_every_transition_of_the_domain():
 
 def _project_for(demo, name):
     """A project where ``name`` may fire, made ready by what each app registered for the
-    demo (the reviews app forms a panel before start_expert_review)."""
+    demo (the reviews app forms a panel before start_expert_review; before select and
+    not_select the panel submits its sheets and the ecology admin closes scoring)."""
     source = MATRIX[name][0]
     project = demo.project_in(source)
     registry.prepare_for(name, project, {
         "admin": demo.user("eco_admin"),
         "experts": [demo.user(u) for u in ("expert4", "expert5", "expert6")],
+        "applicant": demo.user(sorted(applicant(project))[0]),
     })
     return project
 

@@ -113,6 +113,7 @@ def test_an_undeclared_expert_gets_no_sheet(demo, project):
 
 def test_submit_needs_every_criterion_and_an_opinion(demo, project):
     sheet = _sheet(demo, project, "expert1")
+    locked_before = sheet.rubric.locked_at
     expert = demo.user("expert1")
     sheets.save_draft(sheet, expert, scores={"distinctive": "25"}, opinions=[])
     with pytest.raises(InvalidInput) as refused:
@@ -124,7 +125,9 @@ def test_submit_needs_every_criterion_and_an_opinion(demo, project):
         "opinions": ["请至少填写一条评审意见。"],
     }
     sheet.refresh_from_db()
-    assert (sheet.status, sheet.submitted_at, sheet.rubric.locked_at) == ("draft", None, None)
+    # The demo's selected projects already locked their categories' rubrics: unchanged here.
+    assert (sheet.status, sheet.submitted_at, sheet.rubric.locked_at) == ("draft", None,
+                                                                          locked_before)
 
 
 def test_submitting_locks_the_rubric_and_the_sheet_until_the_admin_reopens_it(demo, project):
@@ -370,7 +373,7 @@ def test_the_results_page_runs_a_fixed_number_of_queries(
         _submitted(demo, project, username)
     client.force_login(demo.user("eco_admin"))
     url = reverse("review-results", args=[project.pk])
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):  # 13, and whether scoring was closed (reviews.closing)
         assert client.get(url).status_code == 200
 
 

@@ -63,12 +63,17 @@ def test_the_demo_world_has_the_expected_size(demo):
         "projects": 10 + 16,  # a draft per applicant, one project per other state
         # The sum of the lengths of the paths that walk the 16 projects to their states,
         # and three panel members added to each of the 12 projects that reached expert
-        # review, each of whom then declared no conflict (reviews.demo.declare_no_conflict).
-        "audit_entries": 93 + 12 * 3 + 12 * 3,
+        # review, each of whom then declared no conflict (reviews.demo.declare_no_conflict);
+        # on the 11 projects walked through select or not_select the three submit their
+        # sheets and the ecology admin closes scoring (reviews.selection's demo step); the
+        # applicant answers the opinions of the 9 projects walked through submit_revision.
+        "audit_entries": 93 + 12 * 3 + 12 * 3 + 11 * 3 + 11 + 9,
     }
     assert AuditEntry.objects.filter(kind="transition").count() == 93
     assert AuditEntry.objects.filter(kind="panel_member_added").count() == 36
     assert AuditEntry.objects.filter(kind="no_conflict_declared").count() == 36
+    assert AuditEntry.objects.filter(kind="score_sheet_submitted").count() == 33
+    assert AuditEntry.objects.filter(kind="scoring_closed").count() == 11
     assert ExpertAssignment.objects.filter(declared_at__isnull=True).count() == 0
 
 

@@ -40,6 +40,7 @@ def project_detail(request, pk):
     project = visible_project(request, pk)
     # What the user typed in a refused form comes back once, after the redirect.
     typed = request.session.pop(_typed_key(pk), None) or {}
+    request.project_typed = typed  # for an app's section that holds its own form
     return _render_detail(request, project, typed=typed)
 
 
@@ -103,6 +104,7 @@ def _render_detail(request, project, *, status=200, typed=None):
         "actions": [
             _action(project, name, typed) for name in available
             if name not in lifecycle.PLAN_SUBMISSIONS  # handed on from the plan editor
+            and not _has_custom_form(name)  # an app's section of the page holds its form
         ],
         # Whether this user may hand the plan on from here once it is complete.
         "may_submit_plan": bool(handing_on) and lifecycle.may_fire(project, user, handing_on),
@@ -134,13 +136,35 @@ def _consultants(project, typed):
     }
 
 
+def _has_custom_form(name):
+    declared = registry.transition_input(name)
+    return declared is not None and declared.custom_form
+
+
+def _posted_data(post):
+    """``data.<name>`` keys as the input's fields; ``data.<name>.<n>.<field>`` keys become
+    ``<name>``: a list of ``{field: value}`` ordered by n (a numbered list on the page)."""
+    data, lists = {}, {}
+    for key, value in post.items():
+        if not key.startswith(DATA_PREFIX):
+            continue
+        name = key.removeprefix(DATA_PREFIX)
+        parts = name.split(".")
+        if len(parts) == 3 and parts[1].isdigit():
+            lists.setdefault(parts[0], {}).setdefault(int(parts[1]), {})[parts[2]] = value
+        else:
+            data[name] = value
+    for name, rows in lists.items():
+        data[name] = [rows[n] for n in sorted(rows)]
+    return data
+
+
 @login_required
 @require_POST
 def project_transition(request, pk, name):
     project = visible_project(request, pk)
     reason = request.POST.get("reason", "")
-    data = {key.removeprefix(DATA_PREFIX): value for key, value in request.POST.items()
-            if key.startswith(DATA_PREFIX)}
+    data = _posted_data(request.POST)
     try:
         services.fire(project, name, request.user, reason=reason, data=data,
                       ip_address=client_ip(request))
