@@ -251,7 +251,8 @@ def test_only_the_assignments_own_expert_may_declare(demo, project, expert):
 
 def test_the_assignments_list_shows_the_callers_assignments_with_exact_values(demo, api):
     # expert1 sits on the panel of the demo projects that reached expert review; it declared
-    # on each (the demo does), and the one still in expert review has its deadline.
+    # on each (the demo does), and the one still in expert review has its deadline; it
+    # submitted its sheet on the 11 the demo walked on through select or not_select.
     expert = demo.user("expert1")
     api.force_authenticate(expert)
 
@@ -264,9 +265,11 @@ def test_the_assignments_list_shows_the_callers_assignments_with_exact_values(de
     assert response.json() == [
         {"id": a.pk, "panel": None, "kind": "selection",
          "project": {"id": a.project_id, "code": a.project.code, "name": a.project.name},
-         "declared": True, "conflict": False, "submitted": False,
+         "declared": True, "conflict": False,
+         "submitted": a.project.state != State.EXPERT_REVIEW,
          "deadline": a.scoring_deadline.isoformat()}
         for a in assignments]
+    assert sum(a.project.state != State.EXPERT_REVIEW for a in assignments) == 11
 
 
 def test_a_fresh_assignment_reads_undeclared_without_a_deadline(demo, api, project, expert):

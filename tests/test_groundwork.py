@@ -272,6 +272,8 @@ FORM = re.compile(r'<form method="post" action="/projects/\d+/transitions/([a-z_
 
 def test_each_action_carries_only_its_own_inputs_and_an_opinion_is_never_dropped(demo, client):
     project = demo.project_in(State.EXPERT_REVIEW)
+    # The panel scores and the admin closes scoring, as the demo does before select.
+    registry.prepare_for("select", project, {"admin": demo.user("eco_admin")})
     client.force_login(demo.user("eco_admin"))
     html = client.get(f"/projects/{project.pk}/").content.decode()
 
@@ -279,13 +281,17 @@ def test_each_action_carries_only_its_own_inputs_and_an_opinion_is_never_dropped
     assert sorted(forms) == ["not_select", "select"]
     for name, form in forms.items():
         # Its own opinion box and its own button, nothing of the other action.
-        assert form.count("<textarea") == 1
         assert f'id="reason-{name}"' in form
         assert form.count('<button type="submit"') == 1
+    # not_select's generic form; select's is the card that compiles the review opinions
+    # (reviews.selection): a box per opinion, one for a new one, and the opinion box.
+    assert forms["not_select"].count("<textarea") == 1
+    assert forms["select"].count("<textarea") == 3 + 1 + 1
     assert "意见(选填，将记入操作记录)" in forms["select"]
     assert "理由或意见(必填)" in forms["not_select"]
 
-    client.post(f"/projects/{project.pk}/transitions/select/", {"reason": "特色鲜明，同意入选。"})
+    client.post(f"/projects/{project.pk}/transitions/select/", {
+        "reason": "特色鲜明，同意入选。", "data.opinions.1.text": "请补充数据来源。"})
     entry = project.audit_entries.order_by("-pk").first()
     assert (entry.transition, entry.reason) == ("select", "特色鲜明，同意入选。")
 

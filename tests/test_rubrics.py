@@ -20,7 +20,12 @@ ADMIN = "eco_admin"
 
 @pytest.fixture
 def batch(demo):
-    return Batch.objects.order_by("-year").first()
+    """A call of its own, with no rubric yet: the demo's call has the rubrics its selected
+    projects were scored on, locked."""
+    latest = Batch.objects.order_by("-year").first()
+    return Batch.objects.create(year=latest.year + 1, name=f"{latest.year + 1}年度试点申报",
+                                opens_on=latest.opens_on.replace(year=latest.year + 1),
+                                closes_on=latest.closes_on.replace(year=latest.year + 1))
 
 
 @pytest.fixture
@@ -352,7 +357,7 @@ def test_the_rubric_pages_are_the_ecology_admins(demo, client, batch, selection,
     assert client.get(_edit_url(batch)).status_code == 403
     assert client.post(_edit_url(batch), _post(selection, lines=("70", "90"))).status_code == 403
     assert client.get(_edit_url(batch, "park", "acceptance")).status_code == 403
-    assert not Rubric.objects.filter(category__code="park").exists()
+    assert not Rubric.objects.filter(batch=batch, category__code="park").exists()
     assert _state(selection) == before
 
 
@@ -379,7 +384,7 @@ def test_the_list_shows_defaults_set_rubrics_and_locks(demo, client, batch, sele
     assert _row(page, "park", "selection") == [
         "近零碳排放园区", "遴选评审", "特色鲜明 30；指标设置科学 30；有复制推广价值 20；可操作性 20",
         "60", "85", "默认", "修改"]
-    assert not Rubric.objects.filter(category__code="park").exists()  # the list writes nothing
+    assert not Rubric.objects.filter(batch=batch, category__code="park").exists()  # the list writes nothing
 
 
 def test_the_list_runs_a_fixed_number_of_queries(demo, client, batch, django_assert_num_queries):
@@ -470,7 +475,7 @@ def test_a_locked_rubric_shows_locked_and_refuses_changes(demo, client, batch, s
 def test_unknown_batches_categories_and_kinds_are_not_found(demo, client, batch, url):
     client.force_login(demo.user(ADMIN))
     assert client.get(url.format(batch=batch.pk)).status_code == 404
-    assert not Rubric.objects.exists()
+    assert not Rubric.objects.filter(batch=batch).exists()
 
 
 def test_criteria_are_named_in_english_for_an_english_reader(demo, client, batch, selection):
