@@ -274,3 +274,12 @@ def test_the_demo_step_answers_every_opinion(demo, project):
     registry.prepare_for("submit_revision", project, {"applicant": _applicant(project)})
     assert _state(project) == [(1, answers.DEMO_ANSWER, ""), (2, answers.DEMO_ANSWER, "")]
     assert OpinionAnswer.objects.filter(opinion__project=project).count() == 2
+
+
+def test_the_seeded_demo_answered_what_select_compiled_before_submitting_the_revision(demo):
+    checking = demo.project_in(State.REVISION_CHECK)
+    opinions = list(ReviewOpinion.objects.filter(project=checking).select_related("answer"))
+    assert opinions  # the demo's select compiles the panel's opinions
+    assert {(o.answer.text, o.answer.answered_by) for o in opinions} == {
+        (answers.DEMO_ANSWER, _applicant(checking))}
+    assert answers.unanswered(demo.project_in(State.REVISION)) > 0  # left for the demo user
