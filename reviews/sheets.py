@@ -23,7 +23,14 @@ from pilots.plan_display import plan_rows
 from pilots.rules import may_manage_programme
 
 from .choices import ReviewKind
-from .models import ExpertAssignment, Rubric, ScoreSheet, SheetOpinion, SheetStatus
+from .models import (
+    ExpertAssignment,
+    Rubric,
+    ScoreSheet,
+    ScoringClosure,
+    SheetOpinion,
+    SheetStatus,
+)
 from .results import grade, panel_score, plain, points, spread_flag
 from .rubrics import lock_rubric, rubric_for
 from .services import may_manage_panel
@@ -261,6 +268,8 @@ def reopen(sheet, actor, *, reason, ip_address=None) -> ScoreSheet:
         raise NotAllowedNow(_("该评分表尚未提交，无需退回。"))
     if project.state != State.EXPERT_REVIEW:
         raise NotAllowedNow(_("项目不在专家评审阶段，不能退回评分表。"))
+    if ScoringClosure.objects.filter(project=project, kind=ReviewKind.SELECTION).exists():
+        raise NotAllowedNow(_("评分已结束，不能退回评分表。"))
     sheet.status = SheetStatus.DRAFT
     sheet.submitted_at = None
     sheet.save(update_fields=["status", "submitted_at", "updated_at"])

@@ -155,6 +155,17 @@ def test_closing_after_removing_the_member_with_a_reason(demo, client, project):
     assert "结束专家评分" in history and "专家组得分：86.25" in history
 
 
+def test_a_sheet_is_not_reopened_once_scoring_is_closed(demo, project):
+    _all_submitted_and_closed(demo, project)
+    sheet = _assignment(demo, project, "expert1").sheet
+
+    with pytest.raises(NotAllowedNow) as refused:
+        sheets.reopen(sheet, demo.user("eco_admin"), reason="请复核第二项得分。")
+
+    assert refused.value.message == "评分已结束，不能退回评分表。"
+    assert ScoreSheet.objects.get(pk=sheet.pk).submitted
+
+
 # --- Compiling the opinions into select ----------------------------------------------------
 
 def test_the_admin_compiles_the_opinions_and_selects(demo, client, project):
@@ -191,6 +202,21 @@ def test_the_admin_compiles_the_opinions_and_selects(demo, client, project):
     history = client.get(reverse("project-detail", args=[project.pk])).content.decode()
     assert ("评审指导意见2条：<br>1. 请补充基准年能源消费数据的统计来源。<br>"
             "2. 分年度减排目标应与投资安排对应。") in history
+
+
+def test_only_the_ecology_admin_gets_the_compiling_card_and_only_once_closed(
+        demo, client, project):
+    url = reverse("project-detail", args=[project.pk])
+    client.force_login(demo.user("eco_admin"))
+    assert 'id="compiled-opinions"' not in client.get(url).content.decode()
+    _all_submitted_and_closed(demo, project)
+    assert 'id="compiled-opinions"' in client.get(url).content.decode()
+    for username in ("expert1", *[u.username for u in demo.users()
+                                  if u.organisation_id == project.applicant_id]):
+        client.force_login(demo.user(username))
+        page = client.get(url)
+        assert page.status_code == 200
+        assert 'id="compiled-opinions"' not in page.content.decode(), username
 
 
 @pytest.mark.parametrize(("data", "fields"), [
