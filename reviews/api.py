@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pilots.errors import ServiceError
+from pilots.grants import granted_project_ids
 from pilots.net import client_ip
 from pilots.serializers import ErrorSerializer
 
@@ -82,7 +83,13 @@ class AssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        return (ExpertAssignment.objects.filter(expert_id=self.request.user.pk)
+        # Only the assignments whose project the expert still reads: once expert review
+        # ended (select or not_select) the grant is gone, and so is the row.
+        if getattr(self, "swagger_fake_view", False):  # the schema, read without a caller
+            return ExpertAssignment.objects.none()
+        user = self.request.user
+        return (ExpertAssignment.objects.filter(expert_id=user.pk,
+                                                project_id__in=granted_project_ids(user))
                 .select_related("project", "sheet").order_by("assigned_at", "pk"))
 
     @extend_schema(responses={200: AssignmentSerializer(many=True),

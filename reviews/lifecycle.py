@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from guardian.shortcuts import remove_perm
 
 from pilots import registry
 from pilots.errors import InvalidInput
@@ -66,6 +67,15 @@ def clean_start_expert_review(project, data, actor) -> dict:
 @registry.register_effect("start_expert_review")
 def _panel_deadline(project, actor, data):
     services.set_scoring_deadline(project, data["scoring_deadline"])
+
+
+@registry.register_effect("select")
+@registry.register_effect("not_select")
+def _panel_grants_end(project, actor, data):
+    """Expert review is over: no panel member reads the project any more. Its assignment,
+    its sheet and the trail stay (the results and the opinions stand on them)."""
+    for expert in services.panel_members(project):
+        remove_perm("pilots.view_project", expert, project)
 
 
 @registry.register_demo_preparation("start_expert_review")
