@@ -209,6 +209,23 @@ def run_demo_seeds(people) -> None:
         seed(people)
 
 
+_demo_finishers: list[Callable] = []
+
+
+def register_demo_finisher(finish):
+    """Decorator: ``finish(people, extra_project)`` runs once every demo project stands.
+    ``extra_project(path)`` creates the next extra demo project and walks ``path`` on it,
+    returning ``(project, created)``; the app adds its own work to a created one."""
+    if finish not in _demo_finishers:
+        _demo_finishers.append(finish)
+    return finish
+
+
+def run_demo_finishers(people, extra_project) -> None:
+    for finish in _demo_finishers:
+        finish(people, extra_project)
+
+
 def prepare_for(name: str, project, actors) -> None:
     for prepare in _demo[name].prepare:
         prepare(project, actors)

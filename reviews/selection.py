@@ -6,13 +6,15 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from pilots import registry
+from pilots import demo, registry
 from pilots.choices import State
 from pilots.errors import InvalidInput
 
 from .closing import close_scoring, may_close, scoring_closed
+from .demo import declare_no_conflict
 from .models import ExpertAssignment, ReviewOpinion
 from .results import CENT
+from .services import assign_experts
 from .sheets import (
     MAX_OPINION_LENGTH,
     MAX_OPINIONS,
@@ -135,14 +137,12 @@ DEMO_OPINIONS = (
 )
 
 
-def _demo_score_and_close(project, actors):
-    """The demo panel (the project's declared members) submits sheets with plausible scores
-    and one opinion each, then the ecology admin closes scoring."""
-    if scoring_closed(project):
-        return
+def _demo_sheets(project, submitters=None):
+    """The demo panel (the project's declared members, the first ``submitters`` of them, or
+    all) submits sheets with plausible scores and one opinion each."""
     assignments = ExpertAssignment.objects.filter(project=project, declared_at__isnull=False) \
         .select_related("expert", "project").order_by("assigned_at", "pk")
-    for index, assignment in enumerate(assignments):
+    for index, assignment in enumerate(assignments[:submitters]):
         sheet = sheet_for(assignment)
         if sheet.submitted:
             continue
@@ -152,7 +152,30 @@ def _demo_score_and_close(project, actors):
         save_draft(sheet, assignment.expert, scores=scores, opinions=[
             {"text": DEMO_OPINIONS[index % len(DEMO_OPINIONS)], "plan_path": ""}])
         submit(sheet, assignment.expert, ip_address="127.0.0.1")
+
+
+def _demo_score_and_close(project, actors):
+    """The demo panel submits every sheet, then the ecology admin closes scoring."""
+    if scoring_closed(project):
+        return
+    _demo_sheets(project)
     close_scoring(project, actors["admin"], ip_address="127.0.0.1")
+
+
+@registry.register_demo_finisher
+def _demo_panels(people, extra_project):
+    """A selection panel in each state (issue 7 item 10): one being formed (1 member of the
+    three), one scoring with 2 of 3 sheets submitted, one whose scoring is closed and waits
+    for the admin's decision."""
+    project, created = extra_project(demo.TO_CITY_REVIEW)
+    if created:
+        declare_no_conflict(assign_experts(project, people["admin"], people["experts"][:1]))
+    project, created = extra_project(demo.TO_EXPERT_REVIEW)
+    if created:
+        _demo_sheets(project, submitters=2)
+    project, created = extra_project(demo.TO_EXPERT_REVIEW)
+    if created:
+        _demo_score_and_close(project, people)
 
 
 registry.register_demo_preparation("select")(_demo_score_and_close)

@@ -250,26 +250,32 @@ def test_only_the_assignments_own_expert_may_declare(demo, project, expert):
 # --- The assignments list -------------------------------------------------------------
 
 def test_the_assignments_list_shows_the_callers_assignments_with_exact_values(demo, api):
-    # expert1 sits on the panel of the demo projects that reached expert review; it declared
-    # on each (the demo does). Expert review ended (select or not_select) on 11 of them: the
-    # grant went with it, and the list shows only the one still in expert review, with its
-    # deadline and no sheet submitted.
+    # expert1 sits on the panel of the demo projects that reached expert review, and alone on
+    # the panel forming on 示范17 (reviews' demo panels); it declared on each (the demo
+    # does). Expert review ended (select or not_select) on 11 of them: the grant went with
+    # it, and the list shows the 4 still in city or expert review. It submitted its sheet on
+    # 示范18 (scoring open) and 示范19 (scoring closed); only the 3 in expert review have
+    # a deadline.
     expert = demo.user("expert1")
     api.force_authenticate(expert)
 
     response = api.get("/api/reviews/assignments/")
 
     assignments = list(ExpertAssignment.objects.filter(expert=expert)
-                       .select_related("project").order_by("assigned_at", "pk"))
+                       .select_related("project", "sheet").order_by("assigned_at", "pk"))
+    listed = [a for a in assignments
+              if a.project.state in (State.CITY_REVIEW, State.EXPERT_REVIEW)]
     assert response.status_code == 200
-    assert len(assignments) == 12
-    assert sum(a.project.state != State.EXPERT_REVIEW for a in assignments) == 11
+    assert len(assignments) == 15
+    assert len(listed) == 4
     assert response.json() == [
         {"id": a.pk, "panel": None, "kind": "selection",
          "project": {"id": a.project_id, "code": a.project.code, "name": a.project.name},
-         "declared": True, "conflict": False, "submitted": False,
-         "deadline": a.scoring_deadline.isoformat()}
-        for a in assignments if a.project.state == State.EXPERT_REVIEW]
+         "declared": True, "conflict": False,
+         "submitted": a.project.name.endswith(("（示范18）", "（示范19）")),
+         "deadline": a.scoring_deadline.isoformat() if a.scoring_deadline else None}
+        for a in listed]
+    assert [row["deadline"] is None for row in response.json()] == [False, True, False, False]
 
 
 def test_a_fresh_assignment_reads_undeclared_without_a_deadline(demo, api, project, expert):

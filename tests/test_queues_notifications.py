@@ -25,13 +25,19 @@ def test_each_role_sees_what_waits_for_it(demo):
         "jinchengjiang_education": [],
         "yizhou_ecology": ["宜州区第一初级中学近零碳排放校园（示范09）"],
         "city_ecology": ["金城江区城北社区近零碳排放社区（示范03）"],
-        "city_industry": [],
-        "expert1": ["金城江区第一初级中学近零碳排放校园（示范04）"],
+        # 示范17..19 are reviews' demo panels: forming in city review (a park project, the
+        # city's industry officer's), scoring open, scoring closed (both in expert review).
+        "city_industry": ["宜州区工业园区近零碳排放园区（示范17）"],
+        "expert1": sorted(["金城江区第一初级中学近零碳排放校园（示范04）",
+                           "宜州区城北社区近零碳排放社区（示范18）",
+                           "宜州区第一初级中学近零碳排放校园（示范19）"]),
         "expert4": [],
         "eco_admin": sorted([
             "金城江区城北社区近零碳排放社区（示范03）", "金城江区第一初级中学近零碳排放校园（示范04）",
             "宜州区城西新区近零碳排放区域（示范06）", "宜州区工业园区近零碳排放园区（示范07）",
             "宜州区商贸物流中心近零碳排放商业场所（示范10）", "金城江区工业园区近零碳排放园区（示范12）",
+            "宜州区工业园区近零碳排放园区（示范17）", "宜州区城北社区近零碳排放社区（示范18）",
+            "宜州区第一初级中学近零碳排放校园（示范19）",
         ]),
     }
     assert {u: _names(waiting_for(demo.user(u))) for u in expected} == expected

@@ -60,20 +60,24 @@ def test_the_demo_world_has_the_expected_size(demo):
         # the applicants', one consultancy and the expert pool's three employers
         "organisations": 10 + 1 + 3,
         "batches": 1,
-        "projects": 10 + 16,  # a draft per applicant, one project per other state
+        # a draft per applicant, one project per other state, and reviews' three demo
+        # panels (forming in city review; scoring with 2 of 3 sheets; scoring closed)
+        "projects": 10 + 16 + 3,
         # The sum of the lengths of the paths that walk the 16 projects to their states,
         # and three panel members added to each of the 12 projects that reached expert
         # review, each of whom then declared no conflict (reviews.demo.declare_no_conflict);
         # on the 11 projects walked through select or not_select the three submit their
         # sheets and the ecology admin closes scoring (reviews.selection's demo step); the
         # applicant answers the opinions of the 9 projects walked through submit_revision.
-        "audit_entries": 93 + 12 * 3 + 12 * 3 + 11 * 3 + 11 + 9,
+        # reviews.selection._demo_panels adds: 2 + 3 + 3 transitions, 1 + 3 + 3 members
+        # each declaring no conflict, 2 + 3 sheets submitted and 1 closing.
+        "audit_entries": 93 + 12 * 3 + 12 * 3 + 11 * 3 + 11 + 9 + (8 + 7 + 7 + 5 + 1),
     }
-    assert AuditEntry.objects.filter(kind="transition").count() == 93
-    assert AuditEntry.objects.filter(kind="panel_member_added").count() == 36
-    assert AuditEntry.objects.filter(kind="no_conflict_declared").count() == 36
-    assert AuditEntry.objects.filter(kind="score_sheet_submitted").count() == 33
-    assert AuditEntry.objects.filter(kind="scoring_closed").count() == 11
+    assert AuditEntry.objects.filter(kind="transition").count() == 93 + 8
+    assert AuditEntry.objects.filter(kind="panel_member_added").count() == 36 + 7
+    assert AuditEntry.objects.filter(kind="no_conflict_declared").count() == 36 + 7
+    assert AuditEntry.objects.filter(kind="score_sheet_submitted").count() == 33 + 5
+    assert AuditEntry.objects.filter(kind="scoring_closed").count() == 11 + 1
     assert ExpertAssignment.objects.filter(declared_at__isnull=True).count() == 0
 
 
@@ -91,7 +95,9 @@ def test_seeding_again_changes_nothing(demo):
 def test_every_state_has_one_demo_project_and_every_applicant_a_draft(demo):
     states = Counter(Project.objects.values_list("state", flat=True))
 
-    assert states == {**{state: 1 for state in State.values}, State.DRAFT: 10}
+    # reviews' demo panels add one project in city review and two in expert review
+    assert states == {**{state: 1 for state in State.values}, State.DRAFT: 10,
+                      State.CITY_REVIEW: 2, State.EXPERT_REVIEW: 3}
     assert len(states) == 17
 
 
@@ -149,8 +155,8 @@ def test_project_codes_follow_the_pattern_and_are_unique(demo):
     projects = Project.objects.exclude(code=None).select_related("batch", "category")
     codes = [p.code for p in projects]
 
-    assert len(codes) == 16
-    assert len(set(codes)) == 16
+    assert len(codes) == 16 + 3  # one per state but draft, and reviews' three panels
+    assert len(set(codes)) == 16 + 3
     for project in projects:
         match = CODE.match(project.code)
         assert match, project.code
@@ -161,8 +167,9 @@ def test_project_codes_follow_the_pattern_and_are_unique(demo):
     for project in projects:
         by_category.setdefault(project.category.code, []).append(int(project.code[-3:]))
     assert {k: sorted(v) for k, v in by_category.items()} == {
-        "region": [1, 2, 3, 4], "park": [1, 2, 3], "community": [1, 2, 3],
-        "campus": [1, 2, 3], "commercial": [1, 2, 3],
+        # reviews' demo panels add a park, a community and a campus project
+        "region": [1, 2, 3, 4], "park": [1, 2, 3, 4], "community": [1, 2, 3, 4],
+        "campus": [1, 2, 3, 4], "commercial": [1, 2, 3],
     }
 
 
@@ -180,8 +187,9 @@ def test_the_expert_panels_are_granted_view_permission(demo):
     # A panel member's grant lasts while expert review does: select or not_select ends it.
     assert granted == {(a.expert.username, str(a.project_id))
                        for a in ExpertAssignment.objects.select_related("expert", "project")
-                       if a.project.state == State.EXPERT_REVIEW}
-    assert len(granted) == 3  # 3 experts × the 1 project still under expert review
+                       if a.project.state in (State.CITY_REVIEW, State.EXPERT_REVIEW)}
+    # 3 experts × the 3 projects under expert review, and the 1 member of the panel forming
+    assert len(granted) == 3 * 3 + 1
 
 
 @override_settings(DEMO_PASSWORD="another-password")

@@ -53,12 +53,14 @@ def test_a_first_submission_gets_the_next_code_and_freezes_version_one(demo, api
     applicant = demo.user("app_campus_yizhou")
     project = demo.draft("app_campus_yizhou")
     year = timezone.localdate().year
-    # The demo world walked three campus projects past submission.
+    # The demo world walked four campus projects past submission (three in its states, one
+    # of reviews' demo panels).
     assert sorted(Project.objects.filter(category__code="campus", code__isnull=False)
                   .values_list("code", flat=True)) == [
-        f"HC-{year}-CAMPUS-001", f"HC-{year}-CAMPUS-002", f"HC-{year}-CAMPUS-003"]
+        f"HC-{year}-CAMPUS-001", f"HC-{year}-CAMPUS-002", f"HC-{year}-CAMPUS-003",
+        f"HC-{year}-CAMPUS-004"]
     expected_code = _next_code("campus")
-    assert expected_code == f"HC-{year}-CAMPUS-004"
+    assert expected_code == f"HC-{year}-CAMPUS-005"
     assert project.code is None
 
     response = _post(api, applicant, project, "submit")

@@ -31,28 +31,30 @@ def expected(*, county=None, categories=ALL_CATEGORIES, submitted_only=True):
     return ids(projects)
 
 
-# username: (what the user should see, how many that is in the demo world)
+# username: (what the user should see, how many that is in the demo world). reviews' demo
+# panels add 示范17 (yizhou park, city review), 示范18 (yizhou community) and 示范19 (yizhou
+# campus), both in expert review.
 TABLE = {
     # Applicants: their own organisation's projects, drafts included.
     "app_region_jinchengjiang": (dict(county="jinchengjiang", categories=["region"], submitted_only=False), 3),
-    "app_campus_yizhou": (dict(county="yizhou", categories=["campus"], submitted_only=False), 2),
+    "app_campus_yizhou": (dict(county="yizhou", categories=["campus"], submitted_only=False), 3),
     "app_commercial_jinchengjiang": (dict(county="jinchengjiang", categories=["commercial"], submitted_only=False), 3),
     # County officers: submitted projects of their county and their categories.
-    "yizhou_education": (dict(county="yizhou", categories=["campus"]), 1),
+    "yizhou_education": (dict(county="yizhou", categories=["campus"]), 2),
     "yizhou_commerce": (dict(county="yizhou", categories=["commercial"]), 1),
-    "yizhou_ndrc": (dict(county="yizhou", categories=["region", "community"]), 3),
+    "yizhou_ndrc": (dict(county="yizhou", categories=["region", "community"]), 4),
     "jinchengjiang_industry": (dict(county="jinchengjiang", categories=["park"]), 2),
     # County ecology bureaus: every submitted project of their county.
-    "yizhou_ecology": (dict(county="yizhou"), 6),
+    "yizhou_ecology": (dict(county="yizhou"), 9),
     "jinchengjiang_ecology": (dict(county="jinchengjiang"), 10),
     # City officers: their categories, city-wide.
-    "city_education": (dict(categories=["campus"]), 3),
-    "city_industry": (dict(categories=["park"]), 3),
+    "city_education": (dict(categories=["campus"]), 4),
+    "city_industry": (dict(categories=["park"]), 4),
     "city_commerce": (dict(categories=["commercial"]), 3),
-    "city_ecology": (dict(categories=["region", "community"]), 7),
-    "city_ndrc": (dict(categories=["region", "community"]), 7),
+    "city_ecology": (dict(categories=["region", "community"]), 8),
+    "city_ndrc": (dict(categories=["region", "community"]), 8),
     # The ecology admin: everything, drafts included.
-    "eco_admin": (dict(submitted_only=False), 26),
+    "eco_admin": (dict(submitted_only=False), 29),
 }
 
 
@@ -72,7 +74,8 @@ def test_an_applicant_sees_its_draft_and_no_other_organisations_project(demo):
 
     seen = set(projects_visible_to(user).values_list("name", flat=True))
 
-    assert seen == {"宜州区第一初级中学近零碳排放校园", "宜州区第一初级中学近零碳排放校园（示范09）"}
+    assert seen == {"宜州区第一初级中学近零碳排放校园", "宜州区第一初级中学近零碳排放校园（示范09）",
+                    "宜州区第一初级中学近零碳排放校园（示范19）"}
     others = Project.objects.exclude(applicant=user.organisation)
     assert projects_visible_to(user).filter(pk__in=others).count() == 0
 
@@ -94,7 +97,7 @@ def test_a_county_officer_sees_a_project_once_submitted(demo):
 
     assert ids(projects_visible_to(officer)) == expected(county="yizhou", categories=["campus"])
     assert draft.pk in ids(projects_visible_to(officer))
-    assert len(ids(projects_visible_to(officer))) == 2
+    assert len(ids(projects_visible_to(officer))) == 3  # 示范09, 示范19 and the draft
 
 
 def test_the_county_ecology_bureau_holds_both_county_roles(demo):
@@ -127,17 +130,21 @@ def test_an_expert_sees_nothing_until_assigned_then_exactly_the_assigned_project
 
 
 def test_a_demo_panel_expert_sees_the_project_it_reviews_and_nothing_it_never_sat_on(demo):
-    # expert1..3 form the panel of every demo project that reached expert review. Whether
-    # an expert still sees a project after its panel closed is the expert review's rule
-    # (grants end with the panel): this test does not pin it.
+    # expert1..3 form the panel of every demo project that reached expert review (expert1
+    # also sits alone on the panel forming on 示范17). Grants end with the panel: it sees
+    # exactly the projects it sits on still in city or expert review.
     sat_on = set(Project.objects.filter(expert_assignments__expert__username="expert1")
                  .values_list("pk", flat=True))
     reviewing = set(Project.objects.filter(expert_assignments__expert__username="expert1",
                                            state=State.EXPERT_REVIEW).values_list("pk", flat=True))
 
     visible = ids(projects_visible_to(demo.user("expert1")))
-    assert len(reviewing) == 1
+    assert len(reviewing) == 3  # the demo's, and reviews' demo panels 示范18 and 示范19
     assert reviewing <= visible <= sat_on
+    assert visible == set(Project.objects.filter(
+        expert_assignments__expert__username="expert1",
+        state__in=[State.CITY_REVIEW, State.EXPERT_REVIEW]).values_list("pk", flat=True))
+    assert len(visible) == 4
 
 
 def test_anonymous_sees_nothing(demo):
@@ -189,9 +196,9 @@ def _api_ids(api):
     return seen
 
 
-# (An expert's count is left out: how long its grants last is the expert review's rule.)
-API_COUNTS = {"app_campus_yizhou": 2, "yizhou_education": 1, "city_ecology": 7, "eco_admin": 26,
-              "expert1": None}
+# expert1: the panels it sits on still in city or expert review (grants end with the panel).
+API_COUNTS = {"app_campus_yizhou": 3, "yizhou_education": 2, "city_ecology": 8, "eco_admin": 29,
+              "expert1": 4}
 
 
 @pytest.mark.parametrize("username", sorted(API_COUNTS))
@@ -209,7 +216,7 @@ def test_the_api_list_answers_what_the_selector_answers(demo, api, username):
 
 
 @pytest.mark.parametrize("query, count", [
-    ("", 1), ("?county=yizhou", 1), ("?county=jinchengjiang", 0), ("?category=park", 0),
+    ("", 2), ("?county=yizhou", 2), ("?county=jinchengjiang", 0),  # 示范09, 示范19 ("?category=park", 0),
     ("?state=draft", 0), ("?state=acceptance_check", 1),
 ])
 def test_api_filters_narrow_but_never_widen_what_a_user_sees(demo, api, query, count):
