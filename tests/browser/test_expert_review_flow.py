@@ -1,0 +1,74 @@
+"""Expert review in the browser (issue 7): the ecology admin forms a panel from the proposal
+and starts expert review; three experts declare no conflict, score every criterion, write
+an opinion and submit; the admin reads the exact mean on the results page.
+Screenshots under test-artifacts/browser/expert-review/."""
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from .conftest import login, logout
+
+pytestmark = pytest.mark.browser
+
+# Each expert's points (distinctive 30, indicators 30, replication 20, feasibility 20).
+SCORES = (("25", "27.5", "16", "18"),  # 86.5
+          ("24", "24", "16", "16"),  # 80
+          ("27", "27", "18", "18"))  # 90; mean (86.5 + 80 + 90) / 3 = 85.5
+CRITERIA = ("特色鲜明", "指标设置科学", "有复制推广价值", "可操作性")
+
+
+def test_a_panel_from_the_proposal_scores_and_the_admin_reads_the_mean(
+        page, live_server, demo, artefacts):
+    folder = artefacts / "expert-review"
+    folder.mkdir(exist_ok=True)
+    # The demo's project in city review without a panel (金城江区, community): no expert of
+    # the pool is tied to it (reviews/demo.py), so the proposal is conflict-free.
+    project = demo.project_in("city_review", expert_assignments__isnull=True)
+    url = f"{live_server.url}/projects/{project.pk}/"
+
+    login(page, live_server, "eco_admin")
+    page.goto(url)
+    panel = page.locator("#panel")
+    expect(panel).to_contain_text("尚未指派专家。")
+    proposed = panel.locator(".candidate.proposed")
+    expect(proposed).to_have_count(3)
+    expect(proposed.locator("input[type=checkbox]:checked")).to_have_count(3)
+    experts = [proposed.nth(i).get_attribute("data-expert") for i in range(3)]
+    page.screenshot(path=str(folder / "01-proposal.png"), full_page=True)
+    panel.get_by_role("button", name="指派所选专家").click()
+    expect(page.locator(".messages .msg-success")).to_have_text("已指派3名专家。")
+    start = page.locator("#action-start_expert_review")
+    deadline = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
+    start.get_by_label("评分截止日期(必填)").fill(deadline)
+    start.get_by_role("button", name="提交专家评审").click()
+    expect(page.locator(".messages .msg-success")).to_have_text("已完成：提交专家评审")
+    expect(page.locator("#project-state")).to_have_text("专家评审")
+    page.screenshot(path=str(folder / "02-expert-review.png"), full_page=True)
+    logout(page)
+
+    for n, (username, points) in enumerate(zip(experts, SCORES, strict=True), start=1):
+        login(page, live_server, username)
+        page.goto(url)
+        page.get_by_label("与本项目无利益冲突").check()
+        page.get_by_role("button", name="提交声明").click()
+        page.get_by_role("link", name="填写评分表").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"评分表：{project.name}")
+        for label, value in zip(CRITERIA, points, strict=True):
+            page.get_by_label(label, exact=True).fill(value)
+        page.get_by_label("意见1（新增）").fill(f"专家{n}：请补充基准年数据来源。")
+        page.get_by_label("我确认提交：提交后不能再修改，如需修改须由市生态环境局退回。").check()
+        page.get_by_role("button", name="提交评分表").click()
+        expect(page.locator("#sheet-status")).to_contain_text("已提交")
+        page.screenshot(path=str(folder / f"{2 + n:02d}-sheet-{username}.png"), full_page=True)
+        logout(page)
+
+    login(page, live_server, "eco_admin")
+    page.goto(url)
+    page.get_by_role("link", name="查看评分结果").click()
+    expect(page.locator("#mean")).to_have_text("85.50")
+    expect(page.locator("#sheets-count")).to_have_text("3/3")
+    for n in (1, 2, 3):
+        expect(page.locator("#opinions")).to_contain_text(f"专家{n}：请补充基准年数据来源。")
+    page.screenshot(path=str(folder / "06-results.png"), full_page=True)
