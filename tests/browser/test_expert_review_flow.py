@@ -1,6 +1,8 @@
 """Expert review in the browser (issue 7): the ecology admin forms a panel from the proposal
 and starts expert review; three experts declare no conflict, score every criterion, write
-an opinion and submit; the admin reads the exact mean on the results page.
+an opinion and submit; the admin reads the exact mean, closes scoring, compiles the opinions
+and selects; the applicant answers each opinion and submits the revised plan; the admin
+sees each opinion beside its answer and the plan comparison.
 Screenshots under test-artifacts/browser/expert-review/."""
 import datetime
 
@@ -36,6 +38,9 @@ def test_a_panel_from_the_proposal_scores_and_the_admin_reads_the_mean(
     expect(proposed).to_have_count(3)
     expect(proposed.locator("input[type=checkbox]:checked")).to_have_count(3)
     experts = [proposed.nth(i).get_attribute("data-expert") for i in range(3)]
+    # The least loaded: expert1..3 sit on the demo's open panels; expert4..6 (宜州区) give no
+    # warning on a 金城江区 project.
+    assert experts == ["expert4", "expert5", "expert6"]
     page.screenshot(path=str(folder / "01-proposal.png"), full_page=True)
     panel.get_by_role("button", name="指派所选专家").click()
     expect(page.locator(".messages .msg-success")).to_have_text("已指派3名专家。")
@@ -72,3 +77,55 @@ def test_a_panel_from_the_proposal_scores_and_the_admin_reads_the_mean(
     for n in (1, 2, 3):
         expect(page.locator("#opinions")).to_contain_text(f"专家{n}：请补充基准年数据来源。")
     page.screenshot(path=str(folder / "06-results.png"), full_page=True)
+
+    page.get_by_role("button", name="结束评分").click()
+    expect(page.locator(".messages .msg-success")).to_have_text("评分已结束。")
+    expect(page.locator("#closed")).to_contain_text("评分已结束")
+    page.screenshot(path=str(folder / "07-closed.png"), full_page=True)
+
+    page.goto(url)
+    card = page.locator("#action-select")
+    opinions = [f"专家{n}：请补充基准年数据来源。" for n in (1, 2, 3)]
+    assert sorted(card.locator(f"#id_select_text_{n}").input_value() for n in (1, 2, 3)) \
+        == opinions
+    card.locator("#id_select_text_1").fill("请补充基准年能源消费数据的统计来源。")
+    card.locator("#id_select_text_2").fill("分年度减排目标应与投资安排对应。")
+    card.locator("#id_select_text_3").fill("")  # taken out of the compiled list
+    page.screenshot(path=str(folder / "08-compiling.png"), full_page=True)
+    page.once("dialog", lambda dialog: dialog.accept())
+    card.get_by_role("button", name="确定入选").click()
+    expect(page.locator(".messages .msg-success")).to_have_text("已完成：确定入选")
+    expect(page.locator("#project-state")).to_have_text("方案完善")
+    logout(page)
+
+    login(page, live_server, project.applicant.members.get().username)
+    page.goto(url)
+    page.locator("#opinions").get_by_role("link", name="答复评审指导意见").click()
+    expect(page.locator("#answers-state")).to_have_text("已答复 0/2")
+    page.get_by_label("对意见1的答复").fill("已在项目位置中补充统计来源。")
+    page.get_by_label("对意见2的答复").fill("已按投资安排调整分年度目标。")
+    page.get_by_role("button", name="保存答复").click()
+    expect(page.locator(".messages .msg-success")).to_have_text("答复已保存。")
+    expect(page.locator("#answers-state")).to_have_text("已答复 2/2")
+    page.screenshot(path=str(folder / "09-answers.png"), full_page=True)
+    page.goto(f"{url}plan/")
+    page.get_by_label("项目位置", exact=True).fill("河池市金城江区城北社区（补充统计来源）")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="提交完善方案").click()
+    expect(page.locator("#project-state")).to_have_text("完善稿审核")
+    page.screenshot(path=str(folder / "10-revision-submitted.png"), full_page=True)
+    logout(page)
+
+    login(page, live_server, "eco_admin")
+    page.goto(url)
+    page.get_by_role("link", name="查看意见答复与方案修改对比").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("意见答复与方案修改")
+    expect(page.locator("#opinion-1 td")).to_have_text(
+        ["请补充基准年能源消费数据的统计来源。", "已在项目位置中补充统计来源。"])
+    expect(page.locator("#opinion-2 td")).to_have_text(
+        ["分年度减排目标应与投资安排对应。", "已按投资安排调整分年度目标。"])
+    expect(page.locator("#plan-diff .compare-count")).to_have_text(
+        "两个版本共有1处不同，已用底色标出。")
+    expect(page.locator("#plan-diff tr.changed td").last).to_have_text(
+        "河池市金城江区城北社区（补充统计来源）")
+    page.screenshot(path=str(folder / "11-revision-check.png"), full_page=True)
