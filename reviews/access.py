@@ -8,6 +8,7 @@ from pilots.choices import Role
 
 from . import declarations
 from .choices import ConflictType
+from .lifecycle import expert_lines
 
 DECLARE_FIRST = gettext_lazy("请先声明与本项目无利益冲突。")
 
@@ -24,18 +25,14 @@ def declared_before_reading(project, user):
     return False if declarations.undeclared(project, user) else None
 
 
-def _expert(data):
-    return [_("专家：%(name)s") % {"name": data.get("name", "")}]
-
-
 def _conflict(data):
     labels = dict(ConflictType.choices)
-    return [*_expert(data),
+    return [*expert_lines(data),
             _("冲突类型：%(type)s") % {"type": labels.get(data.get("type"), data.get("type", ""))},
             _("说明：%(statement)s") % {"statement": data.get("statement", "")}]
 
 
 registry.register_event(declarations.NO_CONFLICT_DECLARED, gettext_lazy("专家声明无利益冲突"),
-                        _expert)
+                        expert_lines)
 registry.register_event(declarations.CONFLICT_DECLARED, gettext_lazy("专家声明存在利益冲突"),
                         _conflict)

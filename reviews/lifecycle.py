@@ -18,7 +18,8 @@ DEADLINE_MAX_DAYS = 90
 DEADLINE_DEFAULT_DAYS = 15
 
 
-def _expert(data):
+def expert_lines(data):
+    """A panel event's data in words: the expert, and any conflict overridden with its reason."""
     lines = [_("专家：%(name)s") % {"name": data.get("name", "")}]
     if data.get("override_reason"):
         lines += [_("利益冲突提示：%(text)s") % {"text": text} for text in data.get("conflicts", ())]
@@ -26,8 +27,8 @@ def _expert(data):
     return lines
 
 
-registry.register_event(services.PANEL_MEMBER_ADDED, gettext_lazy("指派评审专家"), _expert)
-registry.register_event(services.PANEL_MEMBER_REMOVED, gettext_lazy("移出评审专家"), _expert)
+registry.register_event(services.PANEL_MEMBER_ADDED, gettext_lazy("指派评审专家"), expert_lines)
+registry.register_event(services.PANEL_MEMBER_REMOVED, gettext_lazy("移出评审专家"), expert_lines)
 
 
 def _describe_start(data):
