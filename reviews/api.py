@@ -90,7 +90,7 @@ class AssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         user = self.request.user
         return (ExpertAssignment.objects.filter(expert_id=user.pk,
                                                 project_id__in=granted_project_ids(user))
-                .select_related("project", "sheet").order_by("assigned_at", "pk"))
+                .select_related("project", "sheet", "panel").order_by("assigned_at", "pk"))
 
     @extend_schema(responses={200: AssignmentSerializer(many=True),
                               401: OpenApiResponse(ErrorSerializer, description="未登录或令牌无效")})

@@ -1,6 +1,7 @@
 """Expert panels (which expert reviews which project, and by when) and the expert pool."""
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,9 +9,62 @@ from .choices import ConflictType, ExpertiseField, ReviewKind
 from .models_rubrics import Criterion, Rubric  # noqa: F401  (rubrics live apart)
 
 
-class ExpertAssignment(models.Model):
-    """An expert of the city's pool assigned to review one project."""
+class Panel(models.Model):
+    """An expert panel (专家组): for selection, over the projects of one batch and category;
+    for acceptance, over one project. Its members are the experts of its assignments."""
 
+    kind = models.CharField(_("评审类型"), max_length=20, choices=ReviewKind.choices)
+    batch = models.ForeignKey("pilots.Batch", on_delete=models.PROTECT, related_name="panels",
+                              verbose_name=_("申报批次"))
+    category = models.ForeignKey("pilots.Category", on_delete=models.PROTECT,
+                                 related_name="panels", verbose_name=_("试点类别"))
+    project = models.ForeignKey("pilots.Project", on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="acceptance_panels",
+                                verbose_name=_("验收项目"), help_text=_("仅验收评审专家组。"))
+    organiser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("组建人"))
+    created_at = models.DateTimeField(_("组建时间"), default=timezone.now)
+    scoring_deadline = models.DateField(_("评分截止日期"), null=True, blank=True,
+                                        help_text=_("提交专家评审时确定。"))
+    closed_at = models.DateTimeField(_("评分结束时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="+",
+                                  verbose_name=_("结束评分人"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("专家组")
+        verbose_name_plural = _("专家组")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind=ReviewKind.SELECTION, project__isnull=True)
+                           | Q(kind=ReviewKind.ACCEPTANCE, project__isnull=False)),
+                name="panel_subject_matches_kind"),
+            models.UniqueConstraint(
+                fields=["batch", "category"],
+                condition=Q(kind=ReviewKind.SELECTION, closed_at__isnull=True),
+                name="one_open_selection_panel"),
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(kind=ReviewKind.ACCEPTANCE, closed_at__isnull=True),
+                name="one_open_acceptance_panel"),
+        ]
+
+    def __str__(self):
+        if self.project_id:
+            return f"{self.get_kind_display()} · {self.project}"
+        return f"{self.get_kind_display()} · {self.batch} · {self.category}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class ExpertAssignment(models.Model):
+    """An expert of the city's pool assigned, as a member of a panel, to review one project."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="assignments",
+                              verbose_name=_("专家组"))
     project = models.ForeignKey("pilots.Project", on_delete=models.CASCADE,
                                 related_name="expert_assignments", verbose_name=_("试点项目"))
     expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -18,8 +72,6 @@ class ExpertAssignment(models.Model):
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("指派人"))
     assigned_at = models.DateTimeField(_("指派时间"), default=timezone.now)
-    scoring_deadline = models.DateField(_("评分截止日期"), null=True, blank=True,
-                                        help_text=_("提交专家评审时确定。"))
     declared_at = models.DateTimeField(
         _("声明无利益冲突时间"), null=True, blank=True,
         help_text=_("专家声明与本项目无利益冲突之后，才能查看方案和附件。"))
@@ -29,7 +81,8 @@ class ExpertAssignment(models.Model):
         verbose_name = _("专家指派")
         verbose_name_plural = _("专家指派")
         constraints = [
-            models.UniqueConstraint(fields=["project", "expert"], name="one_assignment_per_expert"),
+            models.UniqueConstraint(fields=["panel", "project", "expert"],
+                                    name="one_assignment_per_panel_expert"),
         ]
 
     def __str__(self):
@@ -38,6 +91,15 @@ class ExpertAssignment(models.Model):
     @property
     def declared(self) -> bool:
         return self.declared_at is not None
+
+    @property
+    def scoring_deadline(self):
+        """The panel's deadline (select_related("panel") where many are read)."""
+        return self.panel.scoring_deadline
+
+    @property
+    def kind(self) -> str:
+        return self.panel.kind
 
 
 class ExpertProfile(models.Model):

@@ -1,5 +1,6 @@
 """Forming the expert panel of a project."""
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -13,10 +14,51 @@ from pilots.rules import is_city_officer_or_admin
 
 from .choices import ReviewKind
 from .conflicts import conflicts_between, parties_of, profiles_of
-from .models import ExpertAssignment
+from .models import ExpertAssignment, Panel
 
 PANEL_MEMBER_ADDED = "panel_member_added"
 PANEL_MEMBER_REMOVED = "panel_member_removed"
+
+
+def open_selection_panel(batch, category):
+    """The selection panel of ``batch`` and ``category`` whose scoring is not closed, or None."""
+    return (Panel.objects.filter(kind=ReviewKind.SELECTION, batch=batch, category=category,
+                                 closed_at__isnull=True).first())
+
+
+def selection_panel_for(project, actor) -> Panel:
+    """The open selection panel over the project's batch and category, formed by ``actor``
+    if there is none yet (call inside a transaction)."""
+    panel = (Panel.objects.select_for_update()
+             .filter(kind=ReviewKind.SELECTION, batch_id=project.batch_id,
+                     category_id=project.category_id, closed_at__isnull=True).first())
+    if panel is None:
+        panel = Panel.objects.create(kind=ReviewKind.SELECTION, batch_id=project.batch_id,
+                                     category_id=project.category_id, organiser=actor)
+    return panel
+
+
+# A selection panel takes in the projects of its batch and category while they are with
+# the city or the experts.
+PANEL_STATES = (State.CITY_REVIEW, State.EXPERT_REVIEW)
+
+
+def panel_projects(panel):
+    """The projects ``panel`` reviews: an acceptance panel its one project; a selection
+    panel every project it has an assignment on and, while open, every project of its
+    batch and category with the city or the experts."""
+    if panel.kind == ReviewKind.ACCEPTANCE:
+        return Project.objects.filter(pk=panel.project_id)
+    q = Q(expert_assignments__panel=panel)
+    if not panel.is_closed:
+        q |= Q(batch_id=panel.batch_id, category_id=panel.category_id, state__in=PANEL_STATES)
+    return Project.objects.filter(pk__in=Project.objects.filter(q).values("pk")).order_by("pk")
+
+
+def panel_of(project, kind=ReviewKind.SELECTION):
+    """The panel the project's experts of ``kind`` sit on (the latest), or None."""
+    return (Panel.objects.filter(kind=kind, assignments__project=project)
+            .order_by("-created_at", "-pk").first())
 
 
 def panel_is_open(project) -> bool:
@@ -105,9 +147,10 @@ def assign_experts(project, actor, experts, *, override_reason="", ip_address=No
     taken = set(project.expert_assignments.values_list("expert_id", flat=True))
     facts = _screened(project, [e for e in experts if e.pk not in taken], override_reason)
     added = []
+    panel = selection_panel_for(project, actor)
     for expert in experts:
         assignment, created = ExpertAssignment.objects.get_or_create(
-            project=project, expert=expert, defaults={"assigned_by": actor})
+            panel=panel, project=project, expert=expert, defaults={"assigned_by": actor})
         if not created:
             continue
         assign_perm("pilots.view_project", expert, project)
@@ -144,5 +187,6 @@ def remove_expert(project, actor, expert, *, ip_address=None):
 
 
 def set_scoring_deadline(project, deadline) -> None:
-    """Every member of the panel scores by ``deadline`` (set when expert review starts)."""
-    ExpertAssignment.objects.filter(project=project).update(scoring_deadline=deadline)
+    """The project's panel scores by ``deadline`` (set when expert review starts)."""
+    Panel.objects.filter(assignments__project=project, closed_at__isnull=True,
+                         kind=ReviewKind.SELECTION).update(scoring_deadline=deadline)

@@ -51,7 +51,8 @@ def panel_section(request, project):
         return None
     if not services.may_manage_panel(project, request.user):
         return None
-    assigned = list(ExpertAssignment.objects.filter(project=project).select_related("expert"))
+    assigned = list(ExpertAssignment.objects.filter(project=project)
+                    .select_related("expert", "panel"))
     editable = services.panel_is_open(project)
     missing = max(0, project.batch.expert_panel_min_size
                   - sum(a.expert.is_active for a in assigned))

@@ -26,7 +26,7 @@ def _own_assignment(request, pk):
     return get_object_or_404(
         ExpertAssignment.objects.select_related(
             "project__batch", "project__category", "project__county", "project__applicant",
-            "expert"),
+            "expert", "panel"),
         pk=pk, expert=request.user)
 
 
@@ -205,7 +205,7 @@ def scoring_section(request, project):
             return None
         return {"project": project, "results": True}
     assignment = (ExpertAssignment.objects.filter(project=project, expert=user)
-                  .select_related("sheet").first())
+                  .select_related("sheet", "panel").first())
     if assignment is None or not assignment.declared or project.state != State.EXPERT_REVIEW:
         return None
     return {"project": project, "assignment": assignment,

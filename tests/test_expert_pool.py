@@ -14,7 +14,7 @@ from reviews import pool
 from reviews.conflicts import Conflict, conflicts
 from reviews.models import DeclaredRelation, ExpertAssignment, ExpertProfile, ScoreSheet
 from reviews.proposal import propose
-from reviews.services import assign_expert, assign_experts
+from reviews.services import assign_expert, assign_experts, selection_panel_for
 
 SINCE = datetime.date(2024, 3, 1)
 
@@ -167,7 +167,8 @@ def test_the_proposal_covers_the_fields_first_then_the_least_loaded(demo, commun
     revising = demo.project_in(State.REVISION)
     for username, project in [("expert5", reviewing), ("expert6", reviewing),
                               ("expert4", revising)]:
-        ExpertAssignment.objects.create(project=project, expert=demo.user(username),
+        ExpertAssignment.objects.create(panel=selection_panel_for(project, admin),
+                                        project=project, expert=demo.user(username),
                                         assigned_by=admin)
 
     proposed = propose([community], 4, kind="selection", category="community")

@@ -27,7 +27,7 @@ def _snapshot(project):
     return (project.state, project.state_entered_at, project.audit_entries.count(),
             Notification.objects.filter(project=project).count(),
             list(ExpertAssignment.objects.filter(project=project)
-                 .values_list("scoring_deadline", flat=True)))
+                 .values_list("panel__scoring_deadline", flat=True)))
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_a_transition_with_data_through_the_api_keeps_the_cleaned_data(demo, api
         "transition", "start_expert_review", {"scoring_deadline": deadline})
     # The reviews app's effect ran: every member of the panel scores by that day.
     assert sorted(ExpertAssignment.objects.filter(project=with_panel)
-                  .values_list("scoring_deadline", flat=True)) == [
+                  .values_list("panel__scoring_deadline", flat=True)) == [
         datetime.date.fromisoformat(deadline)] * 3
     history = api.get(f"/api/projects/{with_panel.pk}/history/").json()
     assert (history[-1]["kind"], history[-1]["data"], history[-1]["data_text"]) == (
