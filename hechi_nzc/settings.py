@@ -43,8 +43,10 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "pilots",
     "reviews",
+    "publicity",
     "acceptance",
     "disclosure",
+    "public",
 ]
 
 MIDDLEWARE = [

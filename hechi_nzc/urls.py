@@ -18,7 +18,9 @@ router.register("projects", ProjectViewSet, basename="api-project")
 router.register("reviews/assignments", AssignmentViewSet, basename="api-review-assignment")
 
 urlpatterns = [
+    path("", include("public.urls")),  # first: "/" is the public home for a visitor
     path("", include("pilots.urls")),
+    path("", include("publicity.urls")),
     path("", include("reviews.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,0 +1,1 @@
+"""The public side keeps no data of its own: it reads the other apps' public fields."""

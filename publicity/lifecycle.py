@@ -1,0 +1,1 @@
+"""What publicity adds to the lifecycle (inputs, effects, conditions, events)."""

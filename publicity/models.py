@@ -1,0 +1,1 @@
+"""Publicity notices, periods and objections."""
