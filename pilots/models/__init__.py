@@ -1,4 +1,5 @@
 """Models of the pilot domain: places, bodies, categories, people, batches, projects."""
+from .calendar import CalendarDay, CalendarReminder, CalendarYear, DayKind
 from .files import Attachment, AttachmentPurpose
 from .notifications import EmailStatus, Notification
 from .people import Organisation, RoleGrant, User
@@ -24,6 +25,10 @@ __all__ = [
     "Notification",
     "AuditEntry",
     "Batch",
+    "CalendarDay",
+    "CalendarReminder",
+    "CalendarYear",
+    "DayKind",
     "Body",
     "Category",
     "CodeCounter",
