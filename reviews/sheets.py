@@ -43,16 +43,51 @@ MAX_OPINION_LENGTH = 2000
 MAX_REASON_LENGTH = 2000
 
 
+# The state a project stands in while a panel of each kind scores it.
+REVIEW_STATE = {ReviewKind.SELECTION: State.EXPERT_REVIEW,
+                ReviewKind.ACCEPTANCE: State.ACCEPTANCE_REVIEW}
+
+
+def kind_under_review(project) -> str:
+    """The kind of panel whose experts the project's state concerns: acceptance while the
+    project is in acceptance review, selection otherwise."""
+    return (ReviewKind.ACCEPTANCE if project.state == State.ACCEPTANCE_REVIEW
+            else ReviewKind.SELECTION)
+
+
+def panel_scoring_closed(panel, project) -> bool:
+    """Whether scoring of ``project`` on ``panel`` has ended: the panel is closed, or the
+    ecology admin closed the project's scoring of the panel's kind since it was formed."""
+    if panel.closed_at is not None:
+        return True
+    return ScoringClosure.objects.filter(project=project, kind=panel.kind,
+                                         closed_at__gte=panel.created_at).exists()
+
+
 # --- Who may do what ---------------------------------------------------------------------
 
 def may_score(assignment) -> bool:
-    """A declared member of the panel, while the project is under expert review."""
-    return (assignment.project.state == State.EXPERT_REVIEW and assignment.declared
-            and assignment.expert.is_active)
+    """A declared member of an open panel, while the project is under the review of the
+    panel's kind (expert review for selection, acceptance review for acceptance)."""
+    panel = assignment.panel
+    return (assignment.project.state == REVIEW_STATE[panel.kind] and assignment.declared
+            and assignment.expert.is_active and panel.closed_at is None)
 
 
-def may_see_results(project, user) -> bool:
-    """Who formed the panel: the category's city officer and the ecology admin."""
+def _not_scoring(assignment) -> str:
+    """Why ``assignment``'s expert may not score now."""
+    if assignment.panel.closed_at is not None:
+        return _("评分已结束，不能再评分。")
+    if assignment.panel.kind == ReviewKind.ACCEPTANCE:
+        return _("项目不在验收评审阶段，不能评分。")
+    return _("项目不在专家评审阶段，不能评分。")
+
+
+def may_see_results(project, user, kind=ReviewKind.SELECTION) -> bool:
+    """Who formed the panel: for selection the category's city officer and the ecology
+    admin; for acceptance the ecology admin, who organises it."""
+    if kind == ReviewKind.ACCEPTANCE:
+        return may_manage_programme(user)
     return may_manage_panel(project, user)
 
 
@@ -61,22 +96,30 @@ def may_reopen(user) -> bool:
     return may_manage_programme(user)
 
 
-def sheets_visible_to(user, project):
-    """The sheets of ``project`` that ``user`` may read (scores and opinions alike)."""
+def sheets_visible_to(user, project, panel=None):
+    """The sheets of ``project`` (on ``panel`` if given) that ``user`` may read (scores and
+    opinions alike). Independence holds per panel: an expert who sat on both the selection
+    and the acceptance panel of a project reads the others' sheets of a panel only once it
+    submitted its own sheet on that panel."""
     sheets = ScoreSheet.objects.filter(assignment__project=project)
+    if panel is not None:
+        sheets = sheets.filter(assignment__panel=panel)
     if not getattr(user, "is_authenticated", False):
         return sheets.none()
     submitted = Q(status=SheetStatus.SUBMITTED)
-    if may_see_results(project, user):
+    organised = [kind for kind in ReviewKind.values if may_see_results(project, user, kind)]
+    if len(organised) == len(ReviewKind.values):
         return sheets.filter(submitted)
     own_submitted = ScoreSheet.objects.filter(
-        assignment__project=OuterRef("assignment__project"), assignment__expert=user,
+        assignment__project=OuterRef("assignment__project"),
+        assignment__panel=OuterRef("assignment__panel"), assignment__expert=user,
         status=SheetStatus.SUBMITTED)
-    return sheets.filter(Q(assignment__expert=user) | (submitted & Exists(own_submitted)))
+    return sheets.filter(Q(assignment__expert=user) | (submitted & (
+        Q(assignment__panel__kind__in=organised) | Exists(own_submitted))))
 
 
-def opinions_visible_to(user, project):
-    return SheetOpinion.objects.filter(sheet__in=sheets_visible_to(user, project))
+def opinions_visible_to(user, project, panel=None):
+    return SheetOpinion.objects.filter(sheet__in=sheets_visible_to(user, project, panel))
 
 
 # --- Reading ------------------------------------------------------------------------------
@@ -104,18 +147,19 @@ def total_of(sheet, criteria) -> Decimal | None:
 
 
 def sheet_for(assignment) -> ScoreSheet:
-    """The assignment's sheet, created as a draft on the selection rubric of the project's
-    batch and category the first time (only a declared member under expert review)."""
+    """The assignment's sheet, created as a draft the first time (only a declared member
+    while its panel scores) on the rubric of the project's batch and category of the
+    panel's kind: selection or acceptance."""
     existing = ScoreSheet.objects.filter(assignment=assignment).first()
     if existing is not None:
         return existing
     if not assignment.declared:
         raise NotPermitted(_("请先声明与本项目无利益冲突，再评分。"))
     if not may_score(assignment):
-        raise NotAllowedNow(_("项目不在专家评审阶段，不能评分。"))
+        raise NotAllowedNow(_not_scoring(assignment))
     project = assignment.project
     with transaction.atomic():
-        rubric = rubric_for(project.batch, project.category, ReviewKind.SELECTION)
+        rubric = rubric_for(project.batch, project.category, assignment.panel.kind)
         sheet, _created = ScoreSheet.objects.get_or_create(
             assignment=assignment, defaults={"rubric": rubric})
     return sheet
@@ -181,14 +225,15 @@ def _clean_opinions(opinions, paths, errors) -> list[tuple[str, str]]:
 def _locked_own_sheet(sheet, actor):
     """The sheet, locked, if ``actor`` is its expert and may still change it."""
     sheet = (ScoreSheet.objects.select_for_update()
-             .select_related("assignment__project__category", "assignment__expert", "rubric")
+             .select_related("assignment__project__category", "assignment__expert",
+                             "assignment__panel", "rubric")
              .get(pk=sheet.pk))
     if getattr(actor, "pk", None) != sheet.assignment.expert_id:
         raise NotPermitted(_("只有该评分表的专家本人可以修改。"))
     if sheet.submitted:
         raise NotAllowedNow(_("评分表已提交，不能再修改；如需修改，请联系市生态环境局退回。"))
     if not may_score(sheet.assignment):
-        raise NotAllowedNow(_("项目不在专家评审阶段，不能评分。"))
+        raise NotAllowedNow(_not_scoring(sheet.assignment))
     return sheet
 
 
@@ -252,11 +297,12 @@ def submit(sheet, actor, *, ip_address=None) -> ScoreSheet:
 @transaction.atomic
 def reopen(sheet, actor, *, reason, ip_address=None) -> ScoreSheet:
     """Send a submitted sheet back to its expert as a draft (the ecology admin, with a
-    reason, while the project is under expert review). The expert is told why."""
+    reason, while its panel scores the project). The expert is told why."""
     if not may_reopen(actor):
         raise NotPermitted(_("只有市生态环境局可以退回评分表。"))
     sheet = (ScoreSheet.objects.select_for_update()
-             .select_related("assignment__project", "assignment__expert").get(pk=sheet.pk))
+             .select_related("assignment__project", "assignment__expert", "assignment__panel")
+             .get(pk=sheet.pk))
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason:
         raise InvalidInput(_("请填写退回理由。"), fields={"reason": [_("请填写退回理由。")]})
@@ -266,9 +312,12 @@ def reopen(sheet, actor, *, reason, ip_address=None) -> ScoreSheet:
     project = sheet.assignment.project
     if not sheet.submitted:
         raise NotAllowedNow(_("该评分表尚未提交，无需退回。"))
-    if project.state != State.EXPERT_REVIEW:
-        raise NotAllowedNow(_("项目不在专家评审阶段，不能退回评分表。"))
-    if ScoringClosure.objects.filter(project=project, kind=ReviewKind.SELECTION).exists():
+    panel = sheet.assignment.panel
+    if project.state != REVIEW_STATE[panel.kind]:
+        raise NotAllowedNow(_("项目不在验收评审阶段，不能退回评分表。")
+                            if panel.kind == ReviewKind.ACCEPTANCE
+                            else _("项目不在专家评审阶段，不能退回评分表。"))
+    if panel_scoring_closed(panel, project):
         raise NotAllowedNow(_("评分已结束，不能退回评分表。"))
     sheet.status = SheetStatus.DRAFT
     sheet.submitted_at = None
@@ -285,15 +334,25 @@ def reopen(sheet, actor, *, reason, ip_address=None) -> ScoreSheet:
 
 # --- Results for who formed the panel --------------------------------------------------------
 
-def results_of(project):
-    """Each panel member with its submitted sheet (or None), the rubric and the panel's
-    figures, in a fixed number of queries whatever the panel's size."""
-    assignments = list(
-        ExpertAssignment.objects.filter(project=project)
-        .select_related("expert", "sheet").prefetch_related("sheet__opinions")
-        .order_by("assigned_at", "pk"))
+def results_of(project, kind=ReviewKind.SELECTION, panel=None):
+    """Each member of the project's panel of ``kind`` (the latest one, or ``panel``) with its
+    submitted sheet (or None), the rubric of that kind and the panel's figures, in a fixed
+    number of queries whatever the panel's size. Only that panel's assignments count: an
+    expert on both the selection and the acceptance panel of a project has two sheets."""
+    members = ExpertAssignment.objects.filter(project=project)
+    if panel is None:
+        members = members.filter(panel__kind=kind)
+    else:
+        kind = panel.kind
+        members = members.filter(panel=panel)
+    assignments = list(members.select_related("expert", "sheet", "panel")
+                       .prefetch_related("sheet__opinions").order_by("assigned_at", "pk"))
+    if panel is None and assignments:
+        # The latest panel of the kind (a project failed at acceptance has had several).
+        panel = max((a.panel for a in assignments), key=lambda p: (p.created_at, p.pk))
+        assignments = [a for a in assignments if a.panel_id == panel.pk]
     rubric = (Rubric.objects.filter(batch=project.batch_id, category=project.category_id,
-                                    kind=ReviewKind.SELECTION)
+                                    kind=kind)
               .prefetch_related("criteria").first())
     criteria = list(rubric.criteria.all()) if rubric else []
     rows, totals = [], []
@@ -317,6 +376,7 @@ def results_of(project):
             opinion.plan_label = labels.get(opinion.plan_path, opinion.plan_path)
     result = panel_score(totals)
     return {
+        "kind": kind, "panel": panel,
         "rubric": rubric, "criteria": criteria, "rows": rows, "result": result,
         "spread_flag": spread_flag(totals),
         "grade": grade(result.score, rubric) if rubric and result.score is not None else None,
