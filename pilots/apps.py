@@ -8,5 +8,5 @@ class PilotsConfig(AppConfig):
 
     def ready(self):
         # pilots' own events and transition effects (code, plan version) register here,
-        # like those of the apps above it.
-        from . import events, services  # noqa: F401
+        # like those of the apps above it; calendar_watch registers its beat task.
+        from . import calendar_watch, events, services  # noqa: F401
