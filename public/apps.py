@@ -9,3 +9,8 @@ class PublicConfig(AppConfig):
 
     name = "public"
     verbose_name = _("公众服务")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

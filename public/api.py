@@ -1,0 +1,170 @@
+"""The open data API (no login, JSON): projects under publicity, the pilot directory,
+filing an objection and reading its status. Lists are cached per generation
+(``public.cache``); every read is throttled per client address."""
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+
+from pilots.errors import ServiceError
+from pilots.net import client_ip
+from publicity import objections
+
+from . import cache, selectors
+from .serializers import (
+    ObjectionRequestSerializer,
+    ObjectionStatusSerializer,
+    PublicErrorSerializer,
+    PublicProjectSerializer,
+    ReceiptSerializer,
+)
+from .states import DIRECTORY_STATES
+
+
+class PublicThrottle(AnonRateThrottle):
+    """Requests per client address (the same address the audit trail records)."""
+
+    scope = "public"
+    rate = "120/minute"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or "-"}
+
+
+class PublicPagination(PageNumberPagination):
+    page_size = 20
+
+
+class PublicAPIView(GenericAPIView):
+    """No login: a token or session is not even read (and so no CSRF check applies)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [PublicThrottle]
+    pagination_class = PublicPagination
+
+
+def _error(message, status_code, **fields):
+    return Response({"detail": str(message), **fields}, status=status_code)
+
+
+LIST_ERRORS = {400: OpenApiResponse(PublicErrorSerializer, description="筛选条件无效，并指明字段"),
+               404: OpenApiResponse(PublicErrorSerializer, description="页码不存在")}
+
+
+class _ProjectList(PublicAPIView):
+    serializer_class = PublicProjectSerializer
+    cache_name = ""
+
+    def projects(self, request):
+        raise NotImplementedError
+
+    def get(self, request):
+        projects = self.projects(request)
+        if isinstance(projects, Response):
+            return projects
+
+        def compute():
+            page = self.paginate_queryset(projects)
+            data = self.get_serializer(selectors.summaries(page), many=True).data
+            return dict(self.get_paginated_response(data).data)
+
+        return Response(cache.cached(self.cache_name, (request.build_absolute_uri(),), compute))
+
+
+@extend_schema(
+    summary="正在公示的项目",
+    description="公示期内的项目及其公示期；不需登录。",
+    responses={200: PublicProjectSerializer(many=True), **LIST_ERRORS},
+    auth=[],
+)
+class PublicityList(_ProjectList):
+    cache_name = "api-publicity"
+
+    def projects(self, request):
+        return selectors.under_publicity()
+
+
+@extend_schema(
+    summary="试点名录",
+    description="已确定的试点(建设实施起)、已授予称号和已取消称号的试点；不需登录。",
+    parameters=[
+        OpenApiParameter("category", str, description="试点类别代码，如 campus"),
+        OpenApiParameter("county", str, description="县(区)代码，如 yizhou"),
+        OpenApiParameter("state", str, enum=[str(s) for s in DIRECTORY_STATES],
+                         description="状态代码；其他值返回 400"),
+    ],
+    responses={200: PublicProjectSerializer(many=True), **LIST_ERRORS},
+    auth=[],
+)
+class PilotList(_ProjectList):
+    cache_name = "api-pilots"
+
+    def projects(self, request):
+        params = request.query_params
+        state = params.get("state", "")
+        if state and state not in DIRECTORY_STATES:
+            message = _("未知的状态：%(state)s") % {"state": state[:40]}
+            return _error(message, status.HTTP_400_BAD_REQUEST, state=[message])
+        return selectors.directory(category=params.get("category", ""),
+                                   county=params.get("county", ""), state=state)
+
+
+@extend_schema(
+    summary="提出异议",
+    description="公示期内对正在公示的项目提出异议；返回回执号，凭回执号查询处理结果。"
+                "异议人的联系方式仅市生态环境局可见。",
+    request=ObjectionRequestSerializer,
+    responses={
+        201: ReceiptSerializer,
+        400: OpenApiResponse(PublicErrorSerializer, description="内容有误，并指明字段",
+                             examples=[OpenApiExample("缺少理由", value={
+                                 "detail": "请填写异议内容及理由。",
+                                 "grounds": ["请填写异议内容及理由。"]})]),
+        409: OpenApiResponse(PublicErrorSerializer, description="项目不在公示期内"),
+        429: OpenApiResponse(PublicErrorSerializer, description="同一地址当日提交已达上限"),
+    },
+    auth=[],
+)
+class ObjectionCreate(PublicAPIView):
+    serializer_class = ObjectionRequestSerializer
+
+    def post(self, request):
+        request_data = self.get_serializer(data=request.data)
+        if not request_data.is_valid():
+            fields = {k: [str(m) for m in v] for k, v in request_data.errors.items()}
+            return _error(_("提交的内容有误，请按提示修改。"), status.HTTP_400_BAD_REQUEST, **fields)
+        data = request_data.validated_data
+        project = selectors.public_projects().filter(code=data["project"]).first()
+        if project is None:
+            message = _("没有编号为%(code)s的公示项目。") % {"code": data["project"]}
+            return _error(message, status.HTTP_400_BAD_REQUEST, project=[message])
+        try:
+            objection = objections.file_objection(
+                project, name=data["name"], contact=data["contact"], grounds=data["grounds"],
+                attachment=None, client_ip=client_ip(request))
+        except ServiceError as error:
+            return _error(error.message, error.status, **(getattr(error, "fields", None) or {}))
+        return Response({"receipt": objection.receipt}, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    summary="异议处理状态",
+    description="凭回执号查询异议的处理状态和处理意见；不含异议人的姓名和联系方式。",
+    responses={200: ObjectionStatusSerializer,
+               404: OpenApiResponse(PublicErrorSerializer, description="回执号不存在")},
+    auth=[],
+)
+class ObjectionStatusView(PublicAPIView):
+    serializer_class = ObjectionStatusSerializer
+
+    def get(self, request, receipt):
+        def compute():
+            return dict(self.get_serializer(selectors.public_objection(receipt)).data)
+
+        return Response(cache.cached("api-objection", (receipt,), compute))
+
