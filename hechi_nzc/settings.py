@@ -219,6 +219,12 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "hechi-demo-2024")
 QUEUE_OVERDUE_DAYS = env_int("HECHI_QUEUE_OVERDUE_DAYS", 15)
 # Points by which an expert panel's sheet totals may differ before the results flag them.
 REVIEW_SPREAD_POINTS = env_int("HECHI_REVIEW_SPREAD_POINTS", 20, minimum=1)
+# Objections one client address may file per day during publicity (more answer 429).
+HECHI_OBJECTIONS_PER_ADDRESS_PER_DAY = env_int("HECHI_OBJECTIONS_PER_ADDRESS_PER_DAY", 5,
+                                               minimum=1)
+# How else to object, printed on every publicity notice (post, phone, office).
+HECHI_OBJECTION_CONTACT = env_str("HECHI_OBJECTION_CONTACT",
+                                  "河池市生态环境局（联系电话和地址以该局门户网站公布为准）")
 # The plausible size of a pilot, per category ("*": any other), checked when a plan is
 # submitted: (least, most) area in km², population, floor area in m². Each pair may be set
 # as HECHI_PLAN_BOUNDS_<CATEGORY>_<MEASURE>="low,high", e.g. HECHI_PLAN_BOUNDS_CAMPUS_POPULATION
@@ -262,7 +268,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # Eager tasks in development would log every run; a real worker logs on its own.
-    "loggers": {"celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"}},
+    "loggers": {"celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
+                # PDF rendering reports every step and font subset at INFO.
+                "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Trust X-Forwarded-For for the audit trail's client IP only behind our own proxy.

@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from pilots import services
+from pilots import registry, services
 from pilots.choices import State
 from pilots.models import EmailStatus, Notification
 from pilots.selectors import waiting_for
@@ -277,6 +277,7 @@ def test_the_applicant_hears_how_its_project_fares(demo, django_capture_on_commi
     project = demo.project_in(State.PUBLICITY)
     applicant = demo.user(f"app_{project.category.code}_{project.county.code}")
     Notification.objects.filter(project=project).delete()
+    registry.prepare_for("confirm", project, {"admin": demo.user("eco_admin")})  # period over
 
     with django_capture_on_commit_callbacks(execute=True):
         services.fire(project, "confirm", demo.user("eco_admin"))
