@@ -53,7 +53,8 @@ def _error(message, status_code, **fields):
 
 
 LIST_ERRORS = {400: OpenApiResponse(PublicErrorSerializer, description="筛选条件无效，并指明字段"),
-               404: OpenApiResponse(PublicErrorSerializer, description="页码不存在")}
+               404: OpenApiResponse(PublicErrorSerializer, description="页码不存在"),
+               429: OpenApiResponse(PublicErrorSerializer, description="同一地址请求过于频繁")}
 
 
 class _ProjectList(PublicAPIView):
@@ -139,9 +140,11 @@ class ObjectionCreate(PublicAPIView):
             fields = {k: [str(m) for m in v] for k, v in request_data.errors.items()}
             return _error(_("提交的内容有误，请按提示修改。"), status.HTTP_400_BAD_REQUEST, **fields)
         data = request_data.validated_data
-        project = selectors.public_projects().filter(code=data["project"]).first()
+        code = data["project"].strip()
+        project = selectors.public_projects().filter(code=code).first() if code else None
         if project is None:
-            message = _("没有编号为%(code)s的公示项目。") % {"code": data["project"]}
+            message = (_("没有编号为%(code)s的公示项目。") % {"code": code[:40]} if code
+                       else _("请填写项目编号。"))
             return _error(message, status.HTTP_400_BAD_REQUEST, project=[message])
         try:
             objection = objections.file_objection(

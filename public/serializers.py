@@ -3,6 +3,7 @@ never of a model, so nothing but the allow-list can reach a response."""
 from rest_framework import serializers
 
 from pilots.choices import State
+from publicity.objections import GROUNDS_MAX_LENGTH, NAME_MAX_LENGTH
 
 from .states import AFTER_PUBLICITY_STATES, COUNTED_STATES
 
@@ -26,10 +27,16 @@ class PublicProjectSerializer(serializers.Serializer):
 
 
 class ObjectionRequestSerializer(serializers.Serializer):
-    project = serializers.CharField(max_length=40, help_text="正在公示的项目编号")
-    name = serializers.CharField(max_length=50, help_text="异议人姓名或单位名称")
-    contact = serializers.CharField(max_length=100, help_text="手机号码或电子邮箱(不公开)")
-    grounds = serializers.CharField(help_text="异议内容及理由")
+    # Optional here: publicity's file_objection checks every field and names the bad ones
+    # with the messages the page shows.
+    project = serializers.CharField(required=False, allow_blank=True, default="",
+                                    help_text="正在公示的项目编号")
+    name = serializers.CharField(required=False, allow_blank=True, default="",
+                                 help_text=f"异议人姓名或单位名称，最多{NAME_MAX_LENGTH}字")
+    contact = serializers.CharField(required=False, allow_blank=True, default="",
+                                    help_text="手机号码、固定电话或电子邮箱(仅市生态环境局可见)")
+    grounds = serializers.CharField(required=False, allow_blank=True, default="",
+                                    help_text=f"异议内容及理由，最多{GROUNDS_MAX_LENGTH}字")
 
 
 class ReceiptSerializer(serializers.Serializer):
