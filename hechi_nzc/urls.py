@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from pilots.api import ProjectViewSet
 from reviews.api import AssignmentViewSet
+from reviews.api_panels import PanelCloseView, PanelResultsView
 from reviews.api_sheets import SheetSubmitView, SheetView
 
 from . import errors
@@ -32,6 +33,9 @@ urlpatterns = [
     path("api/reviews/assignments/<int:pk>/sheet/", SheetView.as_view(), name="api-sheet"),
     path("api/reviews/assignments/<int:pk>/sheet/submit/", SheetSubmitView.as_view(),
          name="api-sheet-submit"),
+    path("api/reviews/panels/<int:pk>/results/", PanelResultsView.as_view(),
+         name="api-panel-results"),
+    path("api/reviews/panels/<int:pk>/close/", PanelCloseView.as_view(), name="api-panel-close"),
     path("api/", include(router.urls)),
     path("favicon.ico", favicon, name="favicon"),
 ]

@@ -25,25 +25,22 @@ class AssignmentSerializer(serializers.ModelSerializer):
     """One assignment of the caller. ``declared``: it declared no conflict; ``conflict``: it
     declared one (only in the answer to that declaration: the assignment is then gone)."""
 
-    panel = serializers.SerializerMethodField(help_text="专家组(暂未建立，始终为 null)")
-    kind = serializers.SerializerMethodField()
+    panel = serializers.IntegerField(source="panel_id", read_only=True,
+                                     help_text="专家组编号")
+    kind = serializers.ChoiceField(source="panel.kind", choices=ReviewKind.choices,
+                                   read_only=True, help_text="专家组的评审类型")
     project = AssignmentProjectSerializer(read_only=True)
     declared = serializers.SerializerMethodField()
     conflict = serializers.SerializerMethodField()
     submitted = serializers.SerializerMethodField(help_text="评分表是否已提交")
-    deadline = serializers.DateField(source="scoring_deadline", read_only=True, allow_null=True)
+    deadline = serializers.DateField(source="panel.scoring_deadline", read_only=True,
+                                     allow_null=True, help_text="专家组的评分截止日期")
 
     class Meta:
         model = ExpertAssignment
         fields = ["id", "panel", "kind", "project", "declared", "conflict", "submitted",
                   "deadline"]
         read_only_fields = fields
-
-    def get_panel(self, assignment) -> int | None:
-        return None
-
-    def get_kind(self, assignment) -> str:
-        return ReviewKind.SELECTION.value
 
     def get_declared(self, assignment) -> bool:
         return assignment.declared or getattr(assignment, "conflict_declared", False)

@@ -1,10 +1,17 @@
-"""Closing scoring (评分结束): the ecology admin ends a panel's scoring on one project, once
-every remaining member has submitted; a member who has not may be taken off with a reason.
+"""Closing scoring (评分结束): the ecology admin ends scoring on one project, or on every
+project of a panel at once, once every remaining member has submitted; a member who has not
+may be taken off with a reason.
 
 ``select`` and ``not_select`` need the selection's scoring closed (a condition registered
-in reviews/conditions.py); the closure is a row, written once, never updated.
+in reviews/conditions.py), ``grant_title`` and ``fail_acceptance`` the acceptance's; a
+closure is a row per project and kind, written once, never updated. A panel is closed when
+the last of its projects is (or all of them at once, ``close_panel``).
+
+Locks are taken panel first, then its projects by id, so that closing a panel and closing
+one of its projects never wait on each other in a circle.
 """
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import remove_perm
@@ -17,12 +24,20 @@ from pilots.models import Project
 from pilots.rules import may_manage_programme
 
 from .choices import ReviewKind
-from .models import ExpertAssignment, ScoreSheet, ScoringClosure, SheetStatus
-from .results import for_display, plain
-from .services import PANEL_MEMBER_REMOVED
-from .sheets import MAX_REASON_LENGTH, results_of
+from .models import ExpertAssignment, Panel, ScoreSheet, ScoringClosure, SheetStatus
+from .panel_results import panel_rubric, panel_totals
+from .results import for_display, panel_score, plain
+from .services import PANEL_MEMBER_REMOVED, panel_of, panel_projects
+from .sheets import MAX_REASON_LENGTH
 
 SCORING_CLOSED = "scoring_closed"
+
+# The state a project is scored in, by kind of review; and the state its panel is formed
+# in, which holds the panel open (the project has not reached its experts yet).
+REVIEW_STATE = {ReviewKind.SELECTION: State.EXPERT_REVIEW,
+                ReviewKind.ACCEPTANCE: State.ACCEPTANCE_REVIEW}
+FORMING_STATE = {ReviewKind.SELECTION: State.CITY_REVIEW,
+                 ReviewKind.ACCEPTANCE: State.ACCEPTANCE_CHECK}
 
 
 def may_close(user) -> bool:
@@ -37,6 +52,22 @@ def scoring_closed(project, kind=ReviewKind.SELECTION) -> bool:
 def closure_of(project, kind=ReviewKind.SELECTION):
     return (ScoringClosure.objects.filter(project=project, kind=kind)
             .select_related("closed_by").first())
+
+
+def _check_kind(kind):
+    if kind not in REVIEW_STATE:
+        raise InvalidInput(_("评审类型无效。"), fields={"kind": [_("评审类型无效。")]})
+
+
+def _not_in_review(kind):
+    if kind == ReviewKind.ACCEPTANCE:
+        return NotAllowedNow(_("项目不在验收评审阶段，不能结束评分。"))
+    return NotAllowedNow(_("项目不在专家评审阶段，不能结束评分。"))
+
+
+def _submitted(assignment) -> bool:
+    sheet = getattr(assignment, "sheet", None)
+    return sheet is not None and sheet.status == SheetStatus.SUBMITTED
 
 
 def _clean_removals(removals, waiting) -> dict:
@@ -61,44 +92,20 @@ def _clean_removals(removals, waiting) -> dict:
     return cleaned
 
 
-@transaction.atomic
-def close_scoring(project, actor, *, kind=ReviewKind.SELECTION, removals=None,
-                  ip_address=None) -> ScoringClosure:
-    """End scoring on ``project``: refused while a member has not submitted its sheet,
-    unless ``removals`` maps each such member to the reason it is taken off (its draft
-    sheet goes with it, it loses its grant, the trail keeps the reason); refused when
-    fewer sheets than the batch's minimum panel size remain."""
-    if not may_close(actor):
-        raise NotPermitted(_("只有市生态环境局可以结束评分。"))
-    project = Project.objects.select_for_update().select_related("batch").get(pk=project.pk)
-    if kind != ReviewKind.SELECTION:
-        raise InvalidInput(_("评审类型无效。"), fields={"kind": [_("评审类型无效。")]})
-    if project.state != State.EXPERT_REVIEW:
-        raise NotAllowedNow(_("项目不在专家评审阶段，不能结束评分。"))
-    if scoring_closed(project, kind):
-        raise NotAllowedNow(_("评分已结束。"))
-    assignments = list(ExpertAssignment.objects.filter(project=project)
-                       .select_related("expert", "sheet").order_by("assigned_at", "pk"))
+def _too_few(projects, min_size, *, named=True):
+    if not named:
+        return NotAllowedNow(_("提交评分表的专家不足%(n)s名，不能结束评分。") % {"n": min_size})
+    return NotAllowedNow(
+        _("以下项目提交评分表的专家不足%(n)s名，不能结束评分：%(names)s。")
+        % {"n": min_size, "names": _("、").join(p.name for p in projects)})
 
-    def submitted(assignment):
-        sheet = getattr(assignment, "sheet", None)
-        return sheet is not None and sheet.status == SheetStatus.SUBMITTED
 
-    waiting = [a.expert for a in assignments if not submitted(a)]
-    removed = _clean_removals(removals, waiting)
-    still_waiting = [expert for expert in waiting if expert.pk not in removed]
-    if still_waiting:
-        raise NotAllowedNow(
-            _("以下专家尚未提交评分表：%(names)s。请等待其提交，或填写理由将其移出专家组。")
-            % {"names": _("、").join(str(e) for e in still_waiting)})
-    remaining = len(assignments) - len(removed)
-    if remaining < project.batch.expert_panel_min_size:
-        raise NotAllowedNow(
-            _("提交评分表的专家不足%(n)s名，不能结束评分。")
-            % {"n": project.batch.expert_panel_min_size})
+def _close_project(project, panel, assignments, removed, actor, kind, criteria, ip_address):
+    """Take the removed members off ``project`` (their drafts go, their grant goes, the
+    trail keeps the reason) and write its closure; the checks are the caller's."""
     for assignment in assignments:
         reason = removed.get(assignment.expert_id)
-        if reason is None:
+        if reason is None or _submitted(assignment):
             continue
         ScoreSheet.objects.filter(assignment=assignment).delete()
         assignment.delete()
@@ -107,12 +114,136 @@ def close_scoring(project, actor, *, kind=ReviewKind.SELECTION, removals=None,
                      {"expert_id": assignment.expert_id, "name": str(assignment.expert)},
                      reason=reason, ip_address=ip_address)
     closure = ScoringClosure.objects.create(project=project, kind=kind, closed_by=actor)
-    result = results_of(project)["result"]
+    totals = panel_totals(panel, [project], criteria)[project.pk] if panel else []
+    result = panel_score(totals)
     record_event(project, SCORING_CLOSED, actor, {
         "kind": kind, "sheets": result.sheets,
         "score": plain(for_display(result.score)) if result.score is not None else None,
     }, ip_address=ip_address)
     return closure
+
+
+def _members(panel, projects):
+    """The panel's assignments on ``projects``, by project, oldest first."""
+    by_project = {project.pk: [] for project in projects}
+    if panel is None or not projects:
+        return by_project
+    for assignment in (ExpertAssignment.objects
+                       .filter(panel=panel, project_id__in=list(by_project))
+                       .select_related("expert", "sheet")
+                       .order_by("project_id", "assigned_at", "pk")):
+        by_project[assignment.project_id].append(assignment)
+    return by_project
+
+
+def _nothing_left(panel) -> bool:
+    """No project of the panel is still being formed or scored."""
+    kind = panel.kind
+    projects = panel_projects(panel)
+    return not (projects.filter(state=FORMING_STATE[kind]).exists()
+                or projects.filter(state=REVIEW_STATE[kind])
+                .exclude(scoring_closures__kind=kind).exists())
+
+
+def _mark_closed(panel, actor):
+    panel.closed_at = timezone.now()
+    panel.closed_by = actor
+    panel.save(update_fields=["closed_at", "closed_by"])
+
+
+@transaction.atomic
+def close_scoring(project, actor, *, kind=ReviewKind.SELECTION, removals=None,
+                  ip_address=None) -> ScoringClosure:
+    """End scoring of ``kind`` on ``project`` (under expert review for selection, under
+    acceptance review for acceptance): refused while a member of its panel has not
+    submitted its sheet, unless ``removals`` maps each such member to the reason it is
+    taken off (its draft sheet goes with it, it loses its grant, the trail keeps the
+    reason); refused when fewer sheets than the batch's minimum panel size remain. The
+    panel is closed with its last project."""
+    if not may_close(actor):
+        raise NotPermitted(_("只有市生态环境局可以结束评分。"))
+    _check_kind(kind)
+    panel = panel_of(project, kind)
+    if panel is not None:
+        panel = Panel.objects.select_for_update().get(pk=panel.pk)
+    project = Project.objects.select_for_update().select_related("batch").get(pk=project.pk)
+    if project.state != REVIEW_STATE[kind]:
+        raise _not_in_review(kind)
+    if scoring_closed(project, kind):
+        raise NotAllowedNow(_("评分已结束。"))
+    assignments = _members(panel, [project])[project.pk]
+    waiting = [a.expert for a in assignments if not _submitted(a)]
+    removed = _clean_removals(removals, waiting)
+    still_waiting = [expert for expert in waiting if expert.pk not in removed]
+    if still_waiting:
+        raise NotAllowedNow(
+            _("以下专家尚未提交评分表：%(names)s。请等待其提交，或填写理由将其移出专家组。")
+            % {"names": _("、").join(str(e) for e in still_waiting)})
+    if len(assignments) - len(removed) < project.batch.expert_panel_min_size:
+        raise _too_few([project], project.batch.expert_panel_min_size, named=False)
+    rubric = panel_rubric(panel) if panel is not None else None
+    criteria = list(rubric.criteria.all()) if rubric is not None else []
+    closure = _close_project(project, panel, assignments, removed, actor, kind, criteria,
+                             ip_address)
+    if panel is not None and not panel.is_closed and _nothing_left(panel):
+        _mark_closed(panel, actor)
+    return closure
+
+
+@transaction.atomic
+def close_panel(panel, actor, *, removals=None, ip_address=None) -> Panel:
+    """End scoring on every project of ``panel`` still being scored, all or nothing, and
+    close the panel. Refused while a project of the panel has not reached its experts
+    (city review; acceptance check), while a member has not submitted on a project unless
+    ``removals`` (``{expert: reason}``) takes it off every project it has not submitted
+    on, and while a project would keep fewer sheets than the batch's minimum panel size."""
+    if not may_close(actor):
+        raise NotPermitted(_("只有市生态环境局可以结束评分。"))
+    panel = Panel.objects.select_for_update().select_related("batch").get(pk=panel.pk)
+    if panel.is_closed:
+        raise NotAllowedNow(_("该专家组的评分已结束。"))
+    kind = panel.kind
+    ids = list(panel_projects(panel).values_list("pk", flat=True))
+    projects = list(Project.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    forming = [p for p in projects if p.state == FORMING_STATE[kind]]
+    if forming:
+        raise NotAllowedNow(
+            _("以下项目仍在「%(state)s」阶段，尚未交专家评分：%(names)s。"
+              "请先将其提交评审或作出审核决定，再结束专家组评分。")
+            % {"state": forming[0].get_state_display(),
+               "names": _("、").join(p.name for p in forming)})
+    closed = set(ScoringClosure.objects.filter(project_id__in=ids, kind=kind)
+                 .values_list("project_id", flat=True))
+    to_close = [p for p in projects if p.state == REVIEW_STATE[kind] and p.pk not in closed]
+    members = _members(panel, to_close)
+    waiting = {}  # expert id → (expert, [projects it has not submitted on])
+    for project in to_close:
+        for assignment in members[project.pk]:
+            if not _submitted(assignment):
+                waiting.setdefault(assignment.expert_id, (assignment.expert, []))[1].append(
+                    project)
+    removed = _clean_removals(removals, [expert for expert, _projects in waiting.values()])
+    still_waiting = [(expert, on) for pk, (expert, on) in waiting.items() if pk not in removed]
+    if still_waiting:
+        raise NotAllowedNow(
+            _("以下专家尚未提交评分表：%(names)s。请等待其提交，或填写理由将其移出专家组。")
+            % {"names": _("、").join(
+                _("%(name)s（%(projects)s）") % {
+                    "name": expert, "projects": _("、").join(p.name for p in on)}
+                for expert, on in still_waiting)})
+    min_size = panel.batch.expert_panel_min_size
+    too_few = [project for project in to_close
+               if sum(1 for a in members[project.pk]
+                      if _submitted(a) or a.expert_id not in removed) < min_size]
+    if too_few:
+        raise _too_few(too_few, min_size)
+    rubric = panel_rubric(panel)
+    criteria = list(rubric.criteria.all()) if rubric is not None else []
+    for project in to_close:
+        _close_project(project, panel, members[project.pk], removed, actor, kind, criteria,
+                       ip_address)
+    _mark_closed(panel, actor)
+    return panel
 
 
 def _describe_closed(data):
