@@ -9,9 +9,10 @@ from pilots import services as pilot_services
 from pilots.choices import State
 from pilots.errors import NotPermitted
 from pilots.models import Notification
+from pilots.selectors import projects_visible_to
 from reviews.declarations import CONFLICT_DECLARED, NO_CONFLICT_DECLARED, declare
-from reviews.models import ExpertAssignment
-from reviews.services import assign_expert
+from reviews.models import ExpertAssignment, ScoreSheet
+from reviews.services import assign_expert, open_selection_panel
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 DECLARE_FIRST = "请先声明与本项目无利益冲突。"
@@ -123,10 +124,12 @@ def test_declaring_a_conflict_takes_the_expert_off_and_tells_the_organisers(demo
                         format="json")
 
     assert response.status_code == 200
+    panel = assignment.panel
     assert response.json() == {
-        "id": assignment.pk, "panel": None, "kind": "selection",
+        "id": assignment.pk, "panel": panel.pk, "kind": "selection",
         "project": {"id": project.pk, "code": project.code, "name": project.name},
-        "declared": True, "conflict": True, "submitted": False, "deadline": None}
+        "declared": True, "conflict": True, "submitted": False,
+        "deadline": panel.scoring_deadline.isoformat()}
     assert not ExpertAssignment.objects.filter(pk=assignment.pk).exists()
     # Access revoked: the project is gone for the expert, page and API alike.
     client.force_login(expert)
@@ -250,42 +253,54 @@ def test_only_the_assignments_own_expert_may_declare(demo, project, expert):
 # --- The assignments list -------------------------------------------------------------
 
 def test_the_assignments_list_shows_the_callers_assignments_with_exact_values(demo, api):
-    # expert1 sits on the panel of the demo projects that reached expert review, and alone on
-    # the panel forming on 示范17 (reviews' demo panels); it declared on each (the demo
-    # does). Expert review ended (select or not_select) on 11 of them: the grant went with
-    # it, and the list shows the 4 still in city or expert review. It submitted its sheet on
-    # 示范18 (scoring open) and 示范19 (scoring closed); only the 3 in expert review have
-    # a deadline.
+    # expert1 sits on every panel of the demo and declared on each (the demo does). The
+    # list shows the assignments whose project it still reads (once expert review ended,
+    # by select or not_select, the grant went with it). Each row reads its panel: the
+    # panel's id, its kind and its scoring deadline (none until its projects went to the
+    # experts); submitted is the expert's own sheet.
     expert = demo.user("expert1")
     api.force_authenticate(expert)
 
     response = api.get("/api/reviews/assignments/")
 
+    readable = set(projects_visible_to(expert).values_list("pk", flat=True))
     assignments = list(ExpertAssignment.objects.filter(expert=expert)
-                       .select_related("project", "sheet").order_by("assigned_at", "pk"))
-    listed = [a for a in assignments
-              if a.project.state in (State.CITY_REVIEW, State.EXPERT_REVIEW)]
+                       .select_related("project", "panel").order_by("assigned_at", "pk"))
+    submitted = set(ScoreSheet.objects.filter(assignment__expert=expert, status="submitted")
+                    .values_list("assignment_id", flat=True))
+    listed = [a for a in assignments if a.project_id in readable]
     assert response.status_code == 200
-    assert len(assignments) == 15
-    assert len(listed) == 4
+    assert 0 < len(listed) < len(assignments)
     assert response.json() == [
-        {"id": a.pk, "panel": None, "kind": "selection",
+        {"id": a.pk, "panel": a.panel_id, "kind": a.panel.kind,
          "project": {"id": a.project_id, "code": a.project.code, "name": a.project.name},
-         "declared": True, "conflict": False,
-         "submitted": a.project.name.endswith(("（示范18）", "（示范19）")),
-         "deadline": a.scoring_deadline.isoformat() if a.scoring_deadline else None}
+         "declared": True, "conflict": False, "submitted": a.pk in submitted,
+         "deadline": (a.panel.scoring_deadline.isoformat() if a.panel.scoring_deadline
+                      else None)}
         for a in listed]
-    assert [row["deadline"] is None for row in response.json()] == [False, True, False, False]
+    rows = response.json()
+    # The demo leaves work of each kind: a sheet submitted and one not, a panel with a
+    # deadline, on more than one panel.
+    assert {row["submitted"] for row in rows} == {True, False}
+    assert any(row["deadline"] for row in rows)
+    assert len({row["panel"] for row in rows}) > 1
 
 
-def test_a_fresh_assignment_reads_undeclared_without_a_deadline(demo, api, project, expert):
+def test_a_fresh_assignment_reads_undeclared_with_its_panels_deadline(demo, api, project,
+                                                                     expert):
+    # The project (city review) sits on its category's open panel, which has a deadline
+    # since an earlier project of the category went to the experts: the new member reads
+    # that deadline at once.
     api.force_authenticate(expert)
+    assignment = ExpertAssignment.objects.get(project=project, expert=expert)
+    panel = open_selection_panel(project.batch, project.category)
+    assert panel.scoring_deadline is not None
 
     assert api.get("/api/reviews/assignments/").json() == [{
-        "id": ExpertAssignment.objects.get(project=project, expert=expert).pk,
-        "panel": None, "kind": "selection",
+        "id": assignment.pk, "panel": panel.pk, "kind": "selection",
         "project": {"id": project.pk, "code": project.code, "name": project.name},
-        "declared": False, "conflict": False, "submitted": False, "deadline": None}]
+        "declared": False, "conflict": False, "submitted": False,
+        "deadline": panel.scoring_deadline.isoformat()}]
 
 
 def test_the_assignments_list_refuses_anonymous(demo, api):
