@@ -49,6 +49,11 @@ GOOD_OBJECTION = {"name": "张三", "contact": "13907780001",
 
 
 @pytest.fixture(autouse=True)
+def private_root(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """The cache outlives a test's rolled-back transaction: each test starts empty."""
     cache.clear()
