@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import attachments, county, home, notifications, plan, projects
+from .views import calendar as calendar_views
 from .views import programme as programme_views
 
 urlpatterns = [
@@ -40,4 +41,13 @@ urlpatterns = [
     path("programme/parks/<int:pk>/", programme_views.key_park_edit, name="programme-park-edit"),
     path("programme/parks/<int:pk>/listing/", programme_views.key_park_listing,
          name="programme-park-listing"),
+    path("programme/calendar/", calendar_views.years, name="calendar-years"),
+    path("programme/calendar/new/", calendar_views.year_create, name="calendar-year-create"),
+    path("programme/calendar/<int:year>/", calendar_views.year_detail, name="calendar-year"),
+    path("programme/calendar/<int:year>/edit/", calendar_views.year_edit,
+         name="calendar-year-edit"),
+    path("programme/calendar/<int:year>/verify/", calendar_views.year_verify,
+         name="calendar-year-verify"),
+    path("programme/calendar/<int:year>/delete/", calendar_views.year_delete,
+         name="calendar-year-delete"),
 ]

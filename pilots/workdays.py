@@ -168,6 +168,10 @@ class Holiday:
     first: datetime.date
     last: datetime.date
 
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
 
 @dataclass(frozen=True)
 class MakeUpDay:
@@ -220,7 +224,7 @@ def plan_days(year: int, holidays, makeup_days, *, replacing=None) -> list[tuple
             errors["holidays"].append(_("「%(name)s」的结束日期%(last)s早于开始日期%(first)s。") % {
                 "name": name, "first": _day(holiday.first), "last": _day(holiday.last)})
             continue
-        length = (holiday.last - holiday.first).days + 1
+        length = holiday.days
         if length > LONGEST_HOLIDAY_DAYS:
             errors["holidays"].append(_("「%(name)s」共%(days)s天，一段假期最多%(limit)s天，请核对日期。")
                                       % {"name": name, "days": length,
@@ -286,7 +290,8 @@ def _locked(calendar_year) -> CalendarYear:
     return CalendarYear.objects.select_for_update().get(pk=calendar_year.pk)
 
 
-def _refuse_if_verified(calendar_year):
+def refuse_if_verified(calendar_year: CalendarYear) -> None:
+    """``NotAllowedNow`` saying why a verified year is not changed."""
     if calendar_year.is_verified:
         raise NotAllowedNow(_(
             "%(year)s年的节假日安排已于%(when)s核实，不能再修改：已计算的期限以它为准。"
@@ -322,7 +327,7 @@ def update_year(calendar_year: CalendarYear, *, source: str, note: str = "", hol
                 makeup_days=()) -> CalendarYear:
     """Replace an unverified year's source, note and days; a verified year is refused."""
     calendar_year = _locked(calendar_year)
-    _refuse_if_verified(calendar_year)
+    refuse_if_verified(calendar_year)
     source = _check_source(source)
     rows = plan_days(calendar_year.year, holidays, makeup_days, replacing=calendar_year)
     calendar_year.source, calendar_year.note = source, (note or "").strip()
@@ -336,7 +341,7 @@ def update_year(calendar_year: CalendarYear, *, source: str, note: str = "", hol
 def delete_year(calendar_year: CalendarYear) -> None:
     """Remove an unverified year entered by mistake; a verified year is refused."""
     calendar_year = _locked(calendar_year)
-    _refuse_if_verified(calendar_year)
+    refuse_if_verified(calendar_year)
     calendar_year.delete()
 
 
@@ -345,7 +350,7 @@ def verify_year(calendar_year: CalendarYear, actor) -> CalendarYear:
     """The admin has checked the year's days against the notice: from now on they count,
     and the year is not changed any more. Records who and when."""
     calendar_year = _locked(calendar_year)
-    _refuse_if_verified(calendar_year)
+    refuse_if_verified(calendar_year)
     if not calendar_year.days.filter(kind=DayKind.HOLIDAY).exists():
         raise NotAllowedNow(_("%(year)s年还没有录入任何法定节假日，不能核实。") % {
             "year": calendar_year.year})
@@ -383,6 +388,7 @@ __all__ = [
     "missing_years",
     "next_working_day",
     "plan_days",
+    "refuse_if_verified",
     "update_year",
     "verify_year",
     "working_days_between",

@@ -7,6 +7,7 @@ from django.conf import settings
 
 from pilots.choices import State
 from pilots.models import (
+    CalendarYear,
     County,
     EligibilityCondition,
     EmailStatus,
@@ -36,6 +37,8 @@ def ensure_demo_world():
         importlib.import_module("pilots.migrations.0007_reference_english").load(apps, None)
     if not EligibilityCondition.objects.exists():
         importlib.import_module("pilots.migrations.0006_plan_schema_2").load(apps, None)
+    if not CalendarYear.objects.exists():
+        importlib.import_module("pilots.migrations.0009_working_day_calendar").seed(apps, None)
     if not User.objects.filter(username="eco_admin").exists():
         seed(DEMO_PASSWORD)
         # The demo's made-up history is not news: none of its emails is left to send.
