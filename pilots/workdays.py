@@ -333,7 +333,12 @@ def update_year(calendar_year: CalendarYear, *, source: str, note: str = "", hol
     calendar_year.source, calendar_year.note = source, (note or "").strip()
     calendar_year.save(update_fields=["source", "note"])
     calendar_year.days.all().delete()
-    _write_days(calendar_year, rows)
+    try:
+        with transaction.atomic():
+            _write_days(calendar_year, rows)
+    except IntegrityError as exc:  # another year took one of these days meanwhile
+        raise InvalidInput(_("其中的日期刚被他人录入到其他年份，请刷新后核对。"), fields={
+            "holidays": [_("其中的日期刚被他人录入到其他年份，请刷新后核对。")]}) from exc
     return calendar_year
 
 
