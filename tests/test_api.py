@@ -227,6 +227,7 @@ def test_the_schema_describes_the_transition_endpoint(demo, api):
         "/api/projects/{id}/history/", "/api/projects/{id}/transitions/{name}/",
         "/api/reviews/assignments/", "/api/reviews/assignments/{id}/declaration/",
         "/api/reviews/assignments/{id}/sheet/", "/api/reviews/assignments/{id}/sheet/submit/",
+        "/api/reviews/panels/{id}/close/", "/api/reviews/panels/{id}/results/",
     ]
     operation = paths["/api/projects/{id}/transitions/{name}/"]
     assert list(operation) == ["post"]
