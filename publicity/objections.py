@@ -146,6 +146,7 @@ def file_objection(project, *, name, contact, grounds, attachment=None,
     429 once ``client_ip`` has filed the day's allowance
     (``HECHI_OBJECTIONS_PER_ADDRESS_PER_DAY``). On any refusal nothing is stored.
     """
+    project = Project.objects.get(pk=project.pk)  # as it stands, not as the caller read it
     period = current_period(project)
     if project.state != State.PUBLICITY or not is_running(period):
         raise NotAllowedNow(_closed_message(project, period))
