@@ -80,7 +80,7 @@ def _row(ranked: RankedRow) -> PanelRow:
 def panel_results(panel) -> list[PanelRow]:
     """Each project of the panel ranked by its score: best first, equal scores share a
     rank (1, 1, 3), projects without a submitted sheet last and unranked. Four queries."""
-    projects = list(panel_projects(panel).only("pk", "code", "name"))
+    projects = list(panel_projects(panel))
     rubric = panel_rubric(panel)
     criteria = list(rubric.criteria.all()) if rubric is not None else []
     totals = panel_totals(panel, projects, criteria)
