@@ -6,8 +6,9 @@ in a table beside the chart, which is what a screen reader reads.
 from dataclasses import dataclass
 
 WIDTH = 400  # viewBox units; the SVG scales to its box
-ROW = 40  # height of one label-and-bar row
+ROW = 44  # height of one label-and-bar row
 BAR = 16
+LABEL_BASELINE = 16  # the label's baseline, from the row's top; the bar starts below it
 VALUE_ROOM = 40  # room right of the longest bar for its value
 
 
@@ -31,7 +32,8 @@ def bar_chart(rows) -> dict:
     for i, (label, value) in enumerate(rows):
         top = i * ROW
         width = round(room * value / most) if most else 0
-        bars.append(Bar(label=str(label), value=value, y_label=top + 14, y_bar=top + 20,
-                        width=max(width, 2 if value else 0), y_value=top + 20 + BAR - 3,
-                        x_value=max(width, 0) + 6))
-    return {"bars": bars, "width": WIDTH, "height": max(len(rows) * ROW, ROW)}
+        y_bar = top + LABEL_BASELINE + 6
+        bars.append(Bar(label=str(label), value=value, y_label=top + LABEL_BASELINE,
+                        y_bar=y_bar, width=max(width, 2 if value else 0),
+                        y_value=y_bar + BAR - 3, x_value=width + 6))
+    return {"bars": bars, "width": WIDTH, "height": max(len(rows) * ROW, ROW), "bar": BAR}

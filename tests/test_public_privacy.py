@@ -165,8 +165,9 @@ def test_no_public_page_feed_or_notice_shows_anything_private(demo, client):
     # The walk did read the pages it meant to: every public project, notice and receipt.
     assert sum(1 for (_lang, url), code in fetched.items()
                if url.endswith(".pdf") and code == 200) == 2 * Notice.objects.count()
-    assert fetched[("zh-hans", "/pilots/HC-2026-PARK-002/")] == 200
-    assert fetched[("zh-hans", "/pilots/HC-2026-REGION-002/")] == 404
+    under_publicity = Project.objects.get(state="publicity").code
+    assert fetched[("zh-hans", f"/pilots/{under_publicity}/")] == 200
+    assert fetched[("zh-hans", f"/pilots/{demo.project_in('revision_check').code}/")] == 404
     assert sum(1 for (_lang, url), code in fetched.items()
                if url.startswith("/objections/") and code == 200) == 4
 
@@ -176,7 +177,7 @@ def test_the_private_strings_are_really_on_the_private_pages(demo, client):
     reasons the public pages must not."""
     _private_world(demo)
     client.force_login(demo.user("eco_admin"))
-    project = Project.objects.get(code="HC-2026-REGION-004")  # cancelled, with a reason
+    project = demo.project_in("cancelled")  # with a reason
 
     page = _text(client.get(f"/projects/{project.pk}/"))
 
