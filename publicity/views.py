@@ -27,7 +27,9 @@ def _refuse_unless(allowed, message):
 
 def notice_page(request, pk):
     notice = get_object_or_404(Notice.objects.select_related("batch"), pk=pk)
-    return render(request, "publicity/notice.html", notices.notice_context(notice, request))
+    # Shown in the public site's frame (its menu marks 公示).
+    return render(request, "publicity/notice.html",
+                  {**notices.notice_context(notice, request), "nav": "publicity"})
 
 
 def notice_pdf(request, pk):
