@@ -38,10 +38,12 @@ def _snapshot(project):
 # --- Logging in -------------------------------------------------------------------
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(demo, client):
-    response = client.get("/")
+    response = client.get("/projects/")
 
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/login/?next=/"
+    assert response["Location"] == "/accounts/login/?next=/projects/"
+    # "/" is the public home for a visitor (issue 8), with the way to the login page.
+    assert '<a class="menu-end" href="/accounts/login/">登录</a>' in client.get("/").content.decode()
 
 
 def test_the_login_page_is_in_chinese(demo, client):
@@ -72,7 +74,7 @@ def test_a_wrong_password_stays_on_the_login_page(demo, client):
     assert response.status_code == 200
     assert response.context["user"].is_authenticated is False
     assert '<div class="form-errors">' in response.content.decode()
-    assert client.get("/").status_code == 302
+    assert client.get("/projects/").status_code == 302
 
 
 # --- Home and the project list ------------------------------------------------------
