@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pilots.errors import ServiceError
+from pilots.errors import NotAllowedNow, ServiceError
 from pilots.models import Category, County
 from pilots.net import client_ip
 from pilots.views.home import home as work_queue
@@ -84,6 +84,9 @@ def file_objection(request, code):
         objection = objections.file_objection(
             project, name=data["name"], contact=data["contact"], grounds=data["grounds"],
             attachment=data["attachment"], client_ip=client_ip(request))
+    except NotAllowedNow as error:  # the period is not running: the form is closed
+        messages.error(request, error.message)
+        return pilot(request, code, status=error.status)
     except ServiceError as error:
         form.apply_errors(getattr(error, "fields", None) or {})
         if not getattr(error, "fields", None):

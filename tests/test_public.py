@@ -386,7 +386,8 @@ def test_outside_the_period_the_page_refuses_an_objection(demo, client):
                            GOOD_OBJECTION)
 
     assert response.status_code == 409
-    assert "该项目不在公示期内，不能提出异议。" in html(response)
+    assert '<li class="msg msg-error">该项目不在公示期内，不能提出异议。</li>' in html(response)
+    assert 'id="objection"' not in html(response)  # no form to fill in again
     assert Objection.objects.count() == 0
 
 
