@@ -5,11 +5,11 @@ in a table beside the chart, which is what a screen reader reads.
 """
 from dataclasses import dataclass
 
-WIDTH = 400  # viewBox units; the SVG scales to its box
+WIDTH = 300  # viewBox units; the SVG scales to its box (about its own width beside a table)
 ROW = 44  # height of one label-and-bar row
 BAR = 16
 LABEL_BASELINE = 16  # the label's baseline, from the row's top; the bar starts below it
-VALUE_ROOM = 40  # room right of the longest bar for its value
+VALUE_ROOM = 36  # room right of the longest bar for its value
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from pilots import services
 from pilots.choices import State
 from pilots.models import Category, County, Organisation, Project
+from public import charts
 from public import views as public_views
 from publicity import objections
 from publicity.models import Notice, Objection, ObjectionAllowance, ObjectionStatus, Period
@@ -118,13 +119,15 @@ def test_a_visitor_sees_the_programme_and_live_figures(demo, client):
     assert row_cells(page, "data-county", "nandan") == ["0"]
     everything = Project.objects.filter(state__in=COUNTED_STATES).count()
     assert f"已确定的试点和正在公示的项目共 {everything} 个" in page
-    # The chart: the longest bar is 360 units (400 less room for its value); the others
-    # in proportion, in the categories' order.
+    # The chart: the longest bar takes the chart's width less room for its value; the
+    # others in proportion, in the categories' order.
+    room = charts.WIDTH - charts.VALUE_ROOM
     order = list(Category.objects.order_by("order", "code").values_list("code", flat=True))
     most = max(totals.values())
     chart = re.search(r'<svg class="bar-chart".*?</svg>', page, re.S).group(0)
     bars = re.findall(r'<rect class="bar" x="0" y="\d+" width="(\d+)"', chart)
-    assert bars == [str(round(360 * totals[c] / most)) for c in order]
+    assert bars == [str(round(room * totals[c] / most)) for c in order]
+    assert str(room) in bars
     assert re.findall(r'<text class="bar-value"[^>]*>(\d+)</text>', chart) == [
         str(totals[c]) for c in order]
 
