@@ -58,7 +58,8 @@ def with_entered_at(projects):
 
 def waiting_for(user):
     """Projects standing in ``user``'s work queue: those it may move on now, by the rules
-    declared on the transitions; experts also have their assigned projects under review."""
+    declared on the transitions; experts also have their assigned projects under review
+    (expert review for selection panels, acceptance review for acceptance panels)."""
     waiting = None
     for name, by_source in lifecycle.TRANSITIONS.items():
         declared = lifecycle.any_transition(name)
@@ -70,7 +71,8 @@ def waiting_for(user):
         clause = Q(state__in=list(by_source)) & allowed
         waiting = clause if waiting is None else waiting | clause
     if user.has_role(Role.EXPERT):
-        clause = Q(state=State.EXPERT_REVIEW, pk__in=granted_project_ids(user))
+        clause = Q(state__in=[State.EXPERT_REVIEW, State.ACCEPTANCE_REVIEW],
+                   pk__in=granted_project_ids(user))
         waiting = clause if waiting is None else waiting | clause
     if waiting is None:
         return Project.objects.none()

@@ -12,5 +12,6 @@ class ReviewsConfig(AppConfig):
         from . import answers as _answers  # noqa: F401  (submit_revision waits for answers)
         from . import closing as _closing  # noqa: F401  (scoring closed)
         from . import selection as _selection  # noqa: F401  (select's opinions, its card)
+        from . import views_acceptance as _acceptance  # noqa: F401  (acceptance panel card)
         from . import views_answers as _views_answers  # noqa: F401  (the opinions card)
         from . import views_sheets as _sheets  # noqa: F401  (scoring card, sheet events)

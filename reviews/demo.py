@@ -5,18 +5,24 @@ expert1..3 (the demo's panels) have no tie to any demo applicant; expert4..6 bel
 its projects), so the panel card shows each case.
 """
 import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 
 from pilots import registry
-from pilots.choices import OrganisationType
+from pilots.choices import OrganisationType, State
 from pilots.demo import credit_code
-from pilots.models import Organisation
+from pilots.models import Organisation, Project
 
-from .choices import ConflictType
+from . import acceptance_panels
+from .choices import ConflictType, ReviewKind
 from .choices import ExpertiseField as F
+from .conflicts import conflicts_between, parties_of, profiles_of
+from .deadlines import default_deadline
 from .declarations import declare
 from .models import DeclaredRelation, ExpertProfile
+from .results import CENT
+from .sheets import save_draft, sheet_for, submit
 
 # name: (county code, serial of its credit code)
 EMPLOYERS = {
@@ -69,3 +75,88 @@ def declare_no_conflict(assignments):
     demo world shows experts who read the plans they review."""
     for assignment in assignments:
         declare(assignment, assignment.expert, conflict=False, ip_address="127.0.0.1")
+
+
+# --- Acceptance panels ------------------------------------------------------------------------
+
+# Each demo acceptance expert's share of every criterion's weight: the passing panel's
+# sheets total 85, 80 and 75 (the score 80, 通过); the failing panel's 55, 50 and 60 (55).
+ACCEPTANCE_PASSING = (Decimal("0.85"), Decimal("0.8"), Decimal("0.75"))
+ACCEPTANCE_FAILING = (Decimal("0.55"), Decimal("0.5"), Decimal("0.6"))
+ACCEPTANCE_OPINIONS = (
+    "年度减排目标基本完成，建议补充第三方核算报告作为佐证。",
+    "重点任务已按计划推进，充电设施运营数据应按季度公开。",
+    "碳排放监测平台运行稳定，建议将数据纳入全市统一平台。",
+)
+
+
+def acceptance_panel(project, actors):
+    """The current acceptance panel of ``project``, formed by the ecology admin if there is
+    none: the first of ``actors["experts"]`` with no blocking conflict, completed from the
+    pool's proposal up to the batch's minimum size."""
+    panel = acceptance_panels.current_panel(project)
+    if panel is not None:
+        return panel
+    size = acceptance_panels.min_size(project)
+    candidates = list(actors["experts"])
+    profiles = profiles_of(candidates)
+    parties = parties_of(project)
+    chosen = [e for e in candidates
+              if not any(c.blocking for c in conflicts_between(
+                  profiles.get(e.pk), parties, kind=ReviewKind.ACCEPTANCE))][:size]
+    if len(chosen) < size:
+        chosen += [p.expert for p in acceptance_panels.proposed(project, chosen)]
+    return acceptance_panels.form_acceptance_panel(
+        actors["admin"], project, chosen, scoring_deadline=default_deadline(),
+        ip_address="127.0.0.1")
+
+
+def acceptance_sheets(panel, shares, submitters=None):
+    """The panel's members declare no conflict, and the first ``submitters`` of them (or
+    all) submit sheets scoring ``shares`` of each criterion's weight, one opinion each."""
+    assignments = list(panel.assignments.select_related("expert", "project", "panel")
+                       .order_by("assigned_at", "pk"))
+    declare_no_conflict([a for a in assignments if not a.declared])
+    for index, assignment in enumerate(assignments[:submitters]):
+        assignment.refresh_from_db(fields=["declared_at"])
+        sheet = sheet_for(assignment)
+        if sheet.submitted:
+            continue
+        share = shares[index % len(shares)]
+        scores = {c.code: str((c.weight * share).quantize(CENT))
+                  for c in sheet.rubric.criteria.all()}
+        save_draft(sheet, assignment.expert, scores=scores, opinions=[
+            {"text": ACCEPTANCE_OPINIONS[index % len(ACCEPTANCE_OPINIONS)], "plan_path": ""}])
+        submit(sheet, assignment.expert, ip_address="127.0.0.1")
+
+
+def acceptance_score_and_close(project, actors, shares):
+    """What must stand before ``grant_title`` or ``fail_acceptance``: the acceptance panel
+    formed, every member's sheet submitted, scoring closed by the ecology admin."""
+    from .closing import close_scoring  # closing reads sheets, which the demo feeds
+
+    if acceptance_panels.scoring_closed(project):
+        return
+    acceptance_sheets(acceptance_panel(project, actors), shares)
+    close_scoring(project, actors["admin"], kind=ReviewKind.ACCEPTANCE, ip_address="127.0.0.1")
+
+
+@registry.register_demo_finisher
+def _demo_acceptance(people, extra_project):
+    """The demo's project in acceptance review gets a panel that scores: expert1..3
+    declared, two sheets submitted, the third still to come (issue 7 item 10, for
+    acceptance), so the admin's card and the experts' queues show real work."""
+    project = Project.objects.filter(state=State.ACCEPTANCE_REVIEW).order_by("pk").first()
+    if project is None or acceptance_panels.current_panel(project) is not None:
+        return
+    acceptance_sheets(acceptance_panel(project, people), ACCEPTANCE_PASSING, submitters=2)
+
+
+@registry.register_demo_preparation("grant_title")
+def _demo_acceptance_passed(project, actors):
+    acceptance_score_and_close(project, actors, ACCEPTANCE_PASSING)
+
+
+@registry.register_demo_preparation("fail_acceptance")
+def _demo_acceptance_failed(project, actors):
+    acceptance_score_and_close(project, actors, ACCEPTANCE_FAILING)

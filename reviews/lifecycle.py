@@ -3,7 +3,6 @@ effect, the panel card of the project page, the demo's panel. Registered from re
 import datetime
 
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import remove_perm
@@ -11,11 +10,8 @@ from guardian.shortcuts import remove_perm
 from pilots import registry
 from pilots.errors import InvalidInput
 
-from . import demo, services
-
-# The furthest a scoring deadline may be set ahead (calendar days).
-DEADLINE_MAX_DAYS = 90
-DEADLINE_DEFAULT_DAYS = 15
+from . import acceptance_panels, demo, services
+from .deadlines import DEADLINE_DEFAULT_DAYS, DEADLINE_MAX_DAYS, clean_deadline  # noqa: F401
 
 
 def expert_lines(data):
@@ -45,24 +41,7 @@ def clean_start_expert_review(project, data, actor) -> dict:
     if unknown:
         raise InvalidInput(_("该操作不接受此项数据。"),
                            fields={key: [_("该操作不接受此项数据。")] for key in sorted(unknown)})
-    raw = data.get("scoring_deadline")
-    message = None
-    try:
-        deadline = parse_date(raw.strip()) if isinstance(raw, str) and raw.strip() else None
-    except ValueError:  # well formed but no such day, e.g. 2026-13-45
-        deadline = None
-    today = timezone.localdate()
-    if not raw:
-        message = _("请填写评分截止日期。")
-    elif deadline is None:
-        message = _("评分截止日期格式应为年-月-日，如2026-12-31。")
-    elif deadline <= today:
-        message = _("评分截止日期应晚于今天。")
-    elif deadline > today + datetime.timedelta(days=DEADLINE_MAX_DAYS):
-        message = _("评分截止日期不能晚于%(n)s天之后。") % {"n": DEADLINE_MAX_DAYS}
-    if message:
-        raise InvalidInput(message, fields={"scoring_deadline": [message]})
-    return {"scoring_deadline": deadline.isoformat()}
+    return {"scoring_deadline": clean_deadline(data.get("scoring_deadline")).isoformat()}
 
 
 @registry.register_effect("start_expert_review")
@@ -77,6 +56,15 @@ def _panel_grants_end(project, actor, data):
     its sheet and the trail stay (the results and the opinions stand on them)."""
     for expert in services.panel_members(project):
         remove_perm("pilots.view_project", expert, project)
+
+
+@registry.register_effect("grant_title")
+@registry.register_effect("fail_acceptance")
+@registry.register_effect("cancel")
+def _acceptance_grants_end(project, actor, data):
+    """Acceptance is decided (or the pilot ends): the acceptance panels' members no longer
+    read the project; a later acceptance panel grants again."""
+    acceptance_panels.end_grants(project)
 
 
 @registry.register_demo_preparation("start_expert_review")

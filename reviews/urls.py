@@ -1,9 +1,19 @@
 from django.urls import path
 
-from . import views, views_answers, views_declarations, views_pool, views_rubrics, views_sheets
+from . import (
+    views,
+    views_acceptance,
+    views_answers,
+    views_declarations,
+    views_pool,
+    views_rubrics,
+    views_sheets,
+)
 
 urlpatterns = [
     path("projects/<int:pk>/panel/", views.panel, name="project-panel"),
+    path("projects/<int:pk>/acceptance-panel/", views_acceptance.acceptance_panel,
+         name="project-acceptance-panel"),
     path("projects/<int:pk>/declaration/", views_declarations.declare,
          name="project-declaration"),
     path("projects/<int:pk>/scores/", views_sheets.results_page, name="review-results"),

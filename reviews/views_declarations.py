@@ -1,7 +1,8 @@
 """The expert's declaration card on the project page, and the form it posts to."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +13,6 @@ from pilots.views.common import refuse, visible_project
 
 from . import declarations
 from .choices import ConflictType
-from .models import ExpertAssignment
 
 # The page's two choices; the service takes a boolean.
 NO, YES = "no", "yes"
@@ -25,9 +25,8 @@ def _typed_key(pk):
 @registry.register_section("declaration", "reviews/declaration_section.html", order=0)
 def declaration_section(request, project):
     """Shown to an expert on the panel until it has declared."""
-    assignment = ExpertAssignment.objects.filter(
-        project=project, expert_id=request.user.pk, declared_at__isnull=True).first()
-    if assignment is None:
+    assignment = declarations.assignment_to_declare(project, request.user)
+    if assignment is None or assignment.declared:
         return None
     typed = request.session.pop(_typed_key(project.pk), None) or {}
     return {
@@ -45,7 +44,9 @@ def declaration_section(request, project):
 def declare(request, pk):
     """No conflict: the plan opens. A conflict: the expert leaves the panel."""
     project = visible_project(request, pk)
-    assignment = get_object_or_404(ExpertAssignment, project=project, expert_id=request.user.pk)
+    assignment = declarations.assignment_to_declare(project, request.user)
+    if assignment is None:
+        raise Http404(_("您不在本项目的专家组中。"))
     choice = request.POST.get("conflict", "")
     typed = {"conflict": choice, "type": request.POST.get("type", ""),
              "statement": request.POST.get("statement", "")}

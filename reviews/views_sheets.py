@@ -3,6 +3,7 @@ from the project page, and the panel's results for who formed it."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,8 +18,32 @@ from pilots.net import client_ip
 from pilots.views.common import visible_project
 
 from . import closing, exports, sheets
+from .choices import ReviewKind
 from .models import ExpertAssignment, ScoreSheet
 from .results import points
+
+
+def _kind(request):
+    """The kind of review a results page is asked for (``?kind=acceptance``), selection by
+    default; anything else is no such page."""
+    kind = request.POST.get("kind") or request.GET.get("kind") or ReviewKind.SELECTION
+    if kind not in ReviewKind.values:
+        raise Http404(_("评审类型无效。"))
+    return kind
+
+
+def _results_url(pk, kind):
+    url = reverse("review-results", args=[pk])
+    return url if kind == ReviewKind.SELECTION else f"{url}?kind={kind}"
+
+
+def _closure(project, kind, panel):
+    """The closure of the project's scoring of ``kind`` on ``panel`` (one from an earlier
+    acceptance panel does not count), or None."""
+    closure = closing.closure_of(project, kind)
+    if closure is not None and panel is not None and closure.closed_at < panel.created_at:
+        return None
+    return closure
 
 
 def _own_assignment(request, pk):
@@ -57,10 +82,12 @@ def _with_rows(sheet, criteria, labels):
     return sheet
 
 
-def _others(request, project, own, criteria, labels):
-    """The other members' sheets this expert may read (none before it submitted its own)."""
+def _others(request, project, own, criteria, labels, panel):
+    """The other members' sheets on ``panel`` this expert may read (none before it
+    submitted its own there)."""
     return [_with_rows(other, criteria, labels) for other in
-            sheets.sheets_visible_to(request.user, project).exclude(pk=own.pk)
+            sheets.sheets_visible_to(request.user, project, panel)
+            .exclude(pk=own.pk)
             .select_related("assignment__expert").prefetch_related("opinions")
             .order_by("submitted_at", "pk")]
 
@@ -118,7 +145,8 @@ def sheet_page(request, pk):
         "opinions": opinion_rows, "new_number": len(opinion_rows) + 1,
         "paths": paths, "editable": editable and not sheet.submitted,
         "errors": errors, "total": sheet.total,
-        "others": _others(request, project, sheet, criteria, labels) if sheet.submitted else [],
+        "others": _others(request, project, sheet, criteria, labels, assignment.panel)
+        if sheet.submitted else [],
     }, status=status)
 
 
@@ -127,13 +155,16 @@ def results_page(request, pk):
     """Each submitted sheet's total, the panel's figures, who has not submitted, and the
     opinions with their authors: for the ecology admin and the category's city officer."""
     project = visible_project(request, pk)
-    if not sheets.may_see_results(project, request.user):
+    kind = _kind(request)
+    if not sheets.may_see_results(project, request.user, kind):
         raise PermissionDenied(_("只有组织评审的部门可以查看评分结果。"))
-    context = sheets.results_of(project)
-    closure = closing.closure_of(project)
-    under_review = project.state == State.EXPERT_REVIEW and closure is None
+    context = sheets.results_of(project, kind)
+    closure = _closure(project, kind, context["panel"])
+    under_review = (project.state == sheets.REVIEW_STATE[kind] and closure is None
+                    and context["panel"] is not None and context["panel"].closed_at is None)
     return render(request, "reviews/sheets/results.html", {
         "project": project, **context, "closure": closure,
+        "acceptance": kind == ReviewKind.ACCEPTANCE,
         "may_reopen": sheets.may_reopen(request.user) and under_review,
         "may_close": closing.may_close(request.user) and under_review,
     })
@@ -143,9 +174,10 @@ def results_page(request, pk):
 def results_xlsx(request, pk):
     """The score sheet as .xlsx, for who may see the results."""
     project = visible_project(request, pk)
-    if not sheets.may_see_results(project, request.user):
+    kind = _kind(request)
+    if not sheets.may_see_results(project, request.user, kind):
         raise PermissionDenied(_("只有组织评审的部门可以查看评分结果。"))
-    body = exports.results_workbook(project, sheets.results_of(project))
+    body = exports.results_workbook(project, sheets.results_of(project, kind))
     response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(
         exports.results_filename(project, timezone.localdate()))
@@ -156,8 +188,9 @@ def results_xlsx(request, pk):
 def close_page(request, pk):
     """The ecology admin closes scoring; a reason typed beside a member who has not
     submitted takes that member off the panel."""
+    kind = _kind(request)
     if request.method != "POST":
-        return redirect("review-results", pk=pk)
+        return redirect(_results_url(pk, kind))
     project = visible_project(request, pk)
     removals = {}
     for key, value in request.POST.items():
@@ -165,14 +198,14 @@ def close_page(request, pk):
         if key.startswith("remove_") and expert_id.isdigit() and value.strip():
             removals[int(expert_id)] = value
     try:
-        closing.close_scoring(project, request.user, removals=removals,
+        closing.close_scoring(project, request.user, kind=kind, removals=removals,
                               ip_address=client_ip(request))
         messages.success(request, _("评分已结束。"))
     except NotPermitted as error:
         raise PermissionDenied(error.message) from error
     except ServiceError as error:
         messages.error(request, error.message)
-    return redirect("review-results", pk=pk)
+    return redirect(_results_url(pk, kind))
 
 
 @login_required
@@ -181,9 +214,11 @@ def reopen_sheet(request, pk, sheet_pk):
     if request.method != "POST":
         return redirect("review-results", pk=pk)
     project = visible_project(request, pk)
-    sheet = ScoreSheet.objects.filter(pk=sheet_pk, assignment__project=project).first()
+    sheet = (ScoreSheet.objects.filter(pk=sheet_pk, assignment__project=project)
+             .select_related("assignment__panel").first())
     if sheet is None:
         raise Http404(_("没有该评分表。"))
+    kind = sheet.assignment.panel.kind
     try:
         sheets.reopen(sheet, request.user, reason=request.POST.get("reason", ""),
                       ip_address=client_ip(request))
@@ -192,21 +227,24 @@ def reopen_sheet(request, pk, sheet_pk):
         raise PermissionDenied(error.message) from error
     except ServiceError as error:
         messages.error(request, error.message)
-    return redirect("review-results", pk=pk)
+    return redirect(_results_url(pk, kind))
 
 
 @registry.register_section("scoring", "reviews/sheets/section.html", order=25)
 def scoring_section(request, project):
-    """The expert's way to its sheet (declared, under expert review); the organisers' way
-    to the results once the panel scores."""
+    """The expert's way to its sheet (declared, while its panel scores: expert review for
+    selection, acceptance review for acceptance); the organisers' way to the results of
+    the panel the project's state concerns once it scores."""
     user = request.user
-    if sheets.may_see_results(project, user):
-        if project.state == State.CITY_REVIEW or not project.expert_assignments.exists():
+    kind = sheets.kind_under_review(project)
+    if sheets.may_see_results(project, user, kind):
+        if project.state == State.CITY_REVIEW or not project.expert_assignments.filter(
+                panel__kind=kind).exists():
             return None
-        return {"project": project, "results": True}
-    assignment = (ExpertAssignment.objects.filter(project=project, expert=user)
-                  .select_related("sheet", "panel").first())
-    if assignment is None or not assignment.declared or project.state != State.EXPERT_REVIEW:
+        return {"project": project, "results": True, "results_url": _results_url(project.pk, kind)}
+    assignment = (ExpertAssignment.objects.filter(project=project, expert=user, panel__kind=kind)
+                  .select_related("sheet", "panel").order_by("-assigned_at", "-pk").first())
+    if assignment is None or not assignment.declared or project.state != sheets.REVIEW_STATE[kind]:
         return None
     return {"project": project, "assignment": assignment,
             "sheet": getattr(assignment, "sheet", None)}
@@ -214,13 +252,18 @@ def scoring_section(request, project):
 
 @registry.register_queue_links
 def sheet_links(user, projects):
-    """A declared panel member's queue row leads straight to its score sheet."""
+    """A declared member's queue row leads straight to its score sheet on the panel that
+    scores the project now (selection in expert review, acceptance in acceptance review)."""
     if not user.has_role(Role.EXPERT):
         return {}
-    ids = [p.pk for p in projects if p.state == State.EXPERT_REVIEW]
+    ids = [p.pk for p in projects if p.state in sheets.REVIEW_STATE.values()]
     if not ids:
         return {}
+    scoring = Q(pk__in=[])
+    for kind, state in sheets.REVIEW_STATE.items():
+        scoring |= Q(panel__kind=kind, project__state=state)
     assignments = ExpertAssignment.objects.filter(
-        expert=user, project_id__in=ids, declared_at__isnull=False).values_list("pk", "project_id")
+        scoring, expert=user, project_id__in=ids, declared_at__isnull=False,
+    ).order_by("assigned_at", "pk").values_list("pk", "project_id")
     return {project_id: [(_("填写评分表"), reverse("review-sheet", args=[pk]))]
             for pk, project_id in assignments}

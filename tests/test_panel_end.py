@@ -62,11 +62,13 @@ def test_after_not_select_no_panel_member_reads_the_project(demo, api, client, p
 def test_the_assignments_list_keeps_only_projects_the_expert_still_reads(demo, api, project):
     # The rule: an expert's assignments list shows the assignments whose project it may
     # still read; the one just selected leaves it, its other open assignments stay (the
-    # panels of reviews' demo: 示范17 forming, 示范18 and 示范19 under expert review).
+    # panels of reviews' demo: 示范17 forming, 示范18 and 示范19 under expert review; and
+    # 示范10 in acceptance review, read again through its acceptance panel, where both its
+    # selection and its acceptance assignment show).
     expert = demo.user("expert1")
     api.force_authenticate(expert)
     before = [row["project"]["id"] for row in api.get("/api/reviews/assignments/").json()]
-    assert len(before) == 4
+    assert len(before) == 6
     assert project.pk in before
     _all_submitted_and_closed(demo, project)
     _select(api, demo.user("eco_admin"), project,
@@ -75,4 +77,4 @@ def test_the_assignments_list_keeps_only_projects_the_expert_still_reads(demo, a
     api.force_authenticate(expert)
     after = [row["project"]["id"] for row in api.get("/api/reviews/assignments/").json()]
     assert after == [pk for pk in before if pk != project.pk]
-    assert len(after) == 3
+    assert len(after) == 5

@@ -28,7 +28,9 @@ def test_each_role_sees_what_waits_for_it(demo):
         # 示范17..19 are reviews' demo panels: forming in city review (a park project, the
         # city's industry officer's), scoring open, scoring closed (both in expert review).
         "city_industry": ["宜州区工业园区近零碳排放园区（示范17）"],
+        # 示范10 is in acceptance review, its acceptance panel scoring (reviews.demo).
         "expert1": sorted(["金城江区第一初级中学近零碳排放校园（示范04）",
+                           "宜州区商贸物流中心近零碳排放商业场所（示范10）",
                            "宜州区城北社区近零碳排放社区（示范18）",
                            "宜州区第一初级中学近零碳排放校园（示范19）"]),
         "expert4": [],

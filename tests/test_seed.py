@@ -71,13 +71,20 @@ def test_the_demo_world_has_the_expected_size(demo):
         # applicant answers the opinions of the 9 projects walked through submit_revision.
         # reviews.selection._demo_panels adds: 2 + 3 + 3 transitions, 1 + 3 + 3 members
         # each declaring no conflict, 2 + 3 sheets submitted and 1 closing.
-        "audit_entries": 93 + 12 * 3 + 12 * 3 + 11 * 3 + 11 + 9 + (8 + 7 + 7 + 5 + 1),
+        # Before grant_title (on the titled, recheck and revoked projects) an acceptance
+        # panel is formed (1), its 3 members added, declaring and submitting, and scoring
+        # closed (1): 3 × 11 (reviews.demo.acceptance_score_and_close); the project in
+        # acceptance review gets a panel (1), 3 members declaring, 2 sheets submitted
+        # (reviews.demo._demo_acceptance).
+        "audit_entries": 93 + 12 * 3 + 12 * 3 + 11 * 3 + 11 + 9 + (8 + 7 + 7 + 5 + 1)
+        + 3 * 11 + (1 + 3 + 3 + 2),
     }
     assert AuditEntry.objects.filter(kind="transition").count() == 93 + 8
-    assert AuditEntry.objects.filter(kind="panel_member_added").count() == 36 + 7
-    assert AuditEntry.objects.filter(kind="no_conflict_declared").count() == 36 + 7
-    assert AuditEntry.objects.filter(kind="score_sheet_submitted").count() == 33 + 5
-    assert AuditEntry.objects.filter(kind="scoring_closed").count() == 11 + 1
+    assert AuditEntry.objects.filter(kind="panel_member_added").count() == 36 + 7 + 3 * 3 + 3
+    assert AuditEntry.objects.filter(kind="no_conflict_declared").count() == 36 + 7 + 3 * 3 + 3
+    assert AuditEntry.objects.filter(kind="score_sheet_submitted").count() == 33 + 5 + 3 * 3 + 2
+    assert AuditEntry.objects.filter(kind="scoring_closed").count() == 11 + 1 + 3
+    assert AuditEntry.objects.filter(kind="acceptance_panel_formed").count() == 3 + 1
     assert ExpertAssignment.objects.filter(declared_at__isnull=True).count() == 0
 
 
@@ -184,12 +191,17 @@ def test_the_expert_panels_are_granted_view_permission(demo):
         content_type=content_type, permission__codename="view_project",
     ).values_list("user__username", "object_pk"))
 
-    # A panel member's grant lasts while expert review does: select or not_select ends it.
+    # A panel member's grant lasts while expert review does: select or not_select ends it;
+    # an acceptance panel's, while acceptance review does: grant_title ends it.
+    reviewing = {"selection": (State.CITY_REVIEW, State.EXPERT_REVIEW),
+                 "acceptance": (State.ACCEPTANCE_REVIEW,)}
     assert granted == {(a.expert.username, str(a.project_id))
-                       for a in ExpertAssignment.objects.select_related("expert", "project")
-                       if a.project.state in (State.CITY_REVIEW, State.EXPERT_REVIEW)}
-    # 3 experts × the 3 projects under expert review, and the 1 member of the panel forming
-    assert len(granted) == 3 * 3 + 1
+                       for a in ExpertAssignment.objects.select_related("expert", "project",
+                                                                        "panel")
+                       if a.project.state in reviewing[a.panel.kind]}
+    # 3 experts × the 3 projects under expert review, the 1 member of the panel forming,
+    # and the 3 members of the acceptance panel scoring
+    assert len(granted) == 3 * 3 + 1 + 3
 
 
 @override_settings(DEMO_PASSWORD="another-password")

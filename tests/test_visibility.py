@@ -131,8 +131,10 @@ def test_an_expert_sees_nothing_until_assigned_then_exactly_the_assigned_project
 
 def test_a_demo_panel_expert_sees_the_project_it_reviews_and_nothing_it_never_sat_on(demo):
     # expert1..3 form the panel of every demo project that reached expert review (expert1
-    # also sits alone on the panel forming on 示范17). Grants end with the panel: it sees
-    # exactly the projects it sits on still in city or expert review.
+    # also sits alone on the panel forming on 示范17), and the acceptance panel of the
+    # project in acceptance review. Grants end with the panel: it sees exactly the projects
+    # it sits on still in city or expert review, or in acceptance review on its acceptance
+    # panel.
     sat_on = set(Project.objects.filter(expert_assignments__expert__username="expert1")
                  .values_list("pk", flat=True))
     reviewing = set(Project.objects.filter(expert_assignments__expert__username="expert1",
@@ -143,8 +145,11 @@ def test_a_demo_panel_expert_sees_the_project_it_reviews_and_nothing_it_never_sa
     assert reviewing <= visible <= sat_on
     assert visible == set(Project.objects.filter(
         expert_assignments__expert__username="expert1",
-        state__in=[State.CITY_REVIEW, State.EXPERT_REVIEW]).values_list("pk", flat=True))
-    assert len(visible) == 4
+        state__in=[State.CITY_REVIEW, State.EXPERT_REVIEW]).values_list("pk", flat=True)) | set(
+        Project.objects.filter(expert_assignments__expert__username="expert1",
+                               expert_assignments__panel__kind="acceptance",
+                               state=State.ACCEPTANCE_REVIEW).values_list("pk", flat=True))
+    assert len(visible) == 5
 
 
 def test_anonymous_sees_nothing(demo):
@@ -196,9 +201,10 @@ def _api_ids(api):
     return seen
 
 
-# expert1: the panels it sits on still in city or expert review (grants end with the panel).
+# expert1: the panels it sits on still in city or expert review, and the acceptance panel
+# in acceptance review (grants end with the panel).
 API_COUNTS = {"app_campus_yizhou": 3, "yizhou_education": 2, "city_ecology": 8, "eco_admin": 29,
-              "expert1": 4}
+              "expert1": 5}
 
 
 @pytest.mark.parametrize("username", sorted(API_COUNTS))
