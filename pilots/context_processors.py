@@ -1,4 +1,5 @@
 """Template context every page needs: the unread notification count and the menu (one query each)."""
+from . import registry
 from .rules import may_manage_programme, may_view_county_summary
 from .services import may_create_project
 
@@ -14,5 +15,6 @@ def portal(request):
             "county_summary": may_view_county_summary(user),
             "programme": may_manage_programme(user),
             "admin": user.is_staff,
+            "links": registry.menu_links(user),
         },
     }

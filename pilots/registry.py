@@ -297,3 +297,23 @@ def queue_links(user, projects) -> dict[int, list]:
         for pk, items in links(user, projects).items():
             found[pk].extend(items)
     return found
+
+
+# --- Entries of the main menu ----------------------------------------------------------
+
+_menu_links: list[tuple] = []
+
+
+def register_menu_link(label, url_name: str, allowed: Callable) -> None:
+    """An app's entry in the main menu: shown to ``user`` when ``allowed(user)``, which
+    should ask no more of the database than the user's roles and department."""
+    if all(entry[1] != url_name for entry in _menu_links):
+        _menu_links.append((label, url_name, allowed))
+
+
+def menu_links(user) -> list[tuple[str, str]]:
+    """``[(label, url)]`` of the apps' menu entries ``user`` may follow."""
+    from django.urls import reverse
+
+    return [(str(label), reverse(url_name)) for label, url_name, allowed in _menu_links
+            if allowed(user)]

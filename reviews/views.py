@@ -13,35 +13,9 @@ from pilots.inputs import parse_id, parse_ids
 from pilots.net import client_ip
 from pilots.views.common import refuse, visible_project
 
-from . import proposal, services
+from . import panels, services
 from .choices import ReviewKind
 from .models import ExpertAssignment
-
-
-def _candidates(project, assigned, missing):
-    """The pool beside the panel: the proposed members first (pre-checked), then who else
-    may be chosen, then who may not and why."""
-    members = [a.expert for a in assigned]
-    screened = proposal.screen([project], kind=ReviewKind.SELECTION, members=members)
-    proposed = {p.expert.pk: p for p in proposal.propose(
-        [project], missing, kind=ReviewKind.SELECTION, category=project.category,
-        members=members, screened=screened)}
-    facts = {profile.user_id: (profile, blocking, warnings)
-             for profile, blocking, warnings in screened}
-    taken = {m.pk for m in members}
-    rows = []
-    for expert in services.expert_pool().order_by("username"):
-        if expert.pk in taken:
-            continue
-        profile, blocking, warnings = facts.get(expert.pk, (None, (), ()))
-        rows.append({
-            "expert": expert, "proposed": expert.pk in proposed,
-            "covers": proposed[expert.pk].cover_labels if expert.pk in proposed else [],
-            "fields": profile.field_labels() if profile else [],
-            "blocking": blocking[0] if blocking else None, "warnings": warnings,
-        })
-    rows.sort(key=lambda r: (not r["proposed"], r["blocking"] is not None))
-    return rows
 
 
 @registry.register_section("panel", "reviews/panel_section.html", order=20)
@@ -56,7 +30,11 @@ def panel_section(request, project):
     editable = services.panel_is_open(project)
     missing = max(0, project.batch.expert_panel_min_size
                   - sum(a.expert.is_active for a in assigned))
-    pool = _candidates(project, assigned, missing) if editable else []
+    members = [a.expert for a in assigned]
+    pool = panels.candidates([project], members, missing, kind=ReviewKind.SELECTION,
+                             category=project.category) if editable else []
+    panel = assigned[0].panel if assigned else services.open_selection_panel(
+        project.batch_id, project.category_id)
     return {
         "project": project,
         "assigned": assigned,
@@ -64,6 +42,7 @@ def panel_section(request, project):
         "any_warning": any(row["warnings"] and not row["blocking"] for row in pool),
         "editable": editable,
         "missing": missing,
+        "panel": panel,
     }
 
 

@@ -12,7 +12,13 @@ from pilots.errors import InvalidInput
 from pilots.models import AuditEntry, Organisation, RoleGrant, User
 from reviews import pool
 from reviews.conflicts import Conflict, conflicts
-from reviews.models import DeclaredRelation, ExpertAssignment, ExpertProfile, ScoreSheet
+from reviews.models import (
+    DeclaredRelation,
+    ExpertAssignment,
+    ExpertProfile,
+    Panel,
+    ScoreSheet,
+)
 from reviews.proposal import propose
 from reviews.services import assign_expert, assign_experts, selection_panel_for
 
@@ -38,7 +44,10 @@ def community(demo):
 
 @pytest.fixture
 def campus(demo):
-    """宜州区第一初级中学's campus application, walked to city review."""
+    """宜州区第一初级中学's campus application, walked to city review. The demo's open campus
+    panel is closed first: the project would join it with its members (reviews.panels)."""
+    Panel.objects.filter(category__code="campus", closed_at__isnull=True).update(
+        closed_at=timezone.now())
     project = demo.draft("app_campus_yizhou")
     project = pilot_services.fire(project, "submit", demo.user("app_campus_yizhou"))
     return pilot_services.fire(project, "county_forward", demo.user("yizhou_education"),
