@@ -167,6 +167,16 @@ EMAIL_TIMEOUT = env_int("HECHI_EMAIL_TIMEOUT_SECONDS", 30, minimum=1)
 
 # --- Celery -----------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+
+# The public pages and open data are cached (public/cache.py: a generation token that
+# every public change bumps). Per process by default; with several processes set
+# HECHI_CACHE_URL (e.g. redis://127.0.0.1:6379/2) so a change reaches every one at once.
+CACHE_URL = env_str("HECHI_CACHE_URL", "")
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+     "KEY_PREFIX": "hechi", "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+    if CACHE_URL else
+    {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hechi"})}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)

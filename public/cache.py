@@ -6,11 +6,14 @@ A new token rather than a counter: a counter evicted from the cache would start 
 1 and bring back entries of an old generation 1.
 """
 import hashlib
+import logging
 import uuid
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public:generation"
 TIMEOUT = 300  # seconds: a backstop only; a change replaces the generation at once
@@ -24,11 +27,19 @@ def generation() -> str:
     return token
 
 
+def _renew() -> None:
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # a cache that is down never fails the change that is being saved
+        logger.warning("public cache unreachable: generation not renewed", exc_info=True)
+
+
 def bump() -> None:
     """Forget every public entry: now, and again once the change is committed (a request
-    that read the old rows before the commit must not store them under the new token)."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None))
+    that read the old rows before the commit must not store them under the new token).
+    With the cache down the change still saves; entries then age out within TIMEOUT."""
+    _renew()
+    transaction.on_commit(_renew)
 
 
 def key(name: str, *parts) -> str:
@@ -37,10 +48,18 @@ def key(name: str, *parts) -> str:
 
 
 def cached(name: str, parts, compute):
-    """``compute()``'s value, stored under ``name`` and ``parts`` for this generation."""
-    entry = key(name, *parts)
-    value = cache.get(entry)
+    """``compute()``'s value, stored under ``name`` and ``parts`` for this generation; with
+    the cache down, computed every time."""
+    try:
+        entry = key(name, *parts)
+        value = cache.get(entry)
+    except Exception:
+        logger.warning("public cache unreachable: computing %s", name, exc_info=True)
+        return compute()
     if value is None:
         value = compute()
-        cache.set(entry, value, TIMEOUT)
+        try:
+            cache.set(entry, value, TIMEOUT)
+        except Exception:
+            logger.warning("public cache unreachable: %s not stored", name, exc_info=True)
     return value
