@@ -1,14 +1,18 @@
-"""Expert review in the browser (issue 7): the ecology admin forms a panel from the proposal
-and starts expert review; three experts declare no conflict, score every criterion, write
-an opinion and submit; the admin reads the exact mean, closes scoring, compiles the opinions
-and selects; the applicant answers each opinion and submits the revised plan; the admin
-sees each opinion beside its answer and the plan comparison.
+"""Expert review in the browser (issue 7): the ecology admin forms a selection panel on the
+panels page, adds the proposed members on the panel's page and starts expert review; three
+experts declare no conflict, score every criterion, write an opinion and submit; the admin
+reads the exact mean, closes scoring, compiles the opinions and selects; the applicant
+answers each opinion and submits the revised plan; the admin sees each opinion beside its
+answer and the plan comparison.
 Screenshots under test-artifacts/browser/expert-review/."""
 import datetime
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
+
+from pilots import services as pilot_services
+from reviews.models import Panel
 
 from .conftest import login, logout
 
@@ -25,16 +29,32 @@ def test_a_panel_from_the_proposal_scores_and_the_admin_reads_the_mean(
         page, live_server, demo, artefacts):
     folder = artefacts / "expert-review"
     folder.mkdir(exist_ok=True)
-    # The demo's project in city review without a panel (金城江区, community): no expert of
-    # the pool is tied to it (reviews/demo.py), so the proposal is conflict-free.
-    project = demo.project_in("city_review", expert_assignments__isnull=True)
+    # The demo's region application of 金城江区, submitted and forwarded by the county: no
+    # selection panel of its batch and category is open (the demo's are closed), and no
+    # expert of the pool is tied to it (reviews/demo.py), so the proposal is conflict-free.
+    applicant = demo.user("app_region_jinchengjiang")
+    project = pilot_services.fire(demo.draft(applicant.username), "submit", applicant)
+    project = pilot_services.fire(project, "county_forward", demo.user("jinchengjiang_ecology"),
+                                  reason="同意上报。")
+    assert not Panel.objects.filter(batch=project.batch, category=project.category,
+                                    closed_at__isnull=True).exists()
     url = f"{live_server.url}/projects/{project.pk}/"
 
     login(page, live_server, "eco_admin")
-    page.goto(url)
-    panel = page.locator("#panel")
-    expect(panel).to_contain_text("尚未指派专家。")
-    proposed = panel.locator(".candidate.proposed")
+    page.locator("nav.menu").get_by_role("link", name="专家组").click()
+    form = page.locator("#form-panel")
+    form.get_by_label("申报批次").select_option(label=project.batch.name)
+    form.get_by_label("试点类别").select_option(label="近零碳排放区域")
+    form.get_by_role("button", name="组建遴选专家组").click()
+    expect(page.locator(".messages .msg-success")).to_have_text(
+        "已组建近零碳排放区域遴选专家组，请加入专家。")
+    expect(page.locator("#projects tbody tr")).to_have_count(1)
+    expect(page.locator("#projects")).to_contain_text(project.name)
+    members = page.locator("#panel-members")
+    expect(members).to_contain_text("尚未加入专家。")
+    expect(members.locator("#missing")).to_have_text(
+        "还需加入3名专家，才能达到本批次最少专家人数。")
+    proposed = members.locator(".candidate.proposed")
     expect(proposed).to_have_count(3)
     expect(proposed.locator("input[type=checkbox]:checked")).to_have_count(3)
     experts = [proposed.nth(i).get_attribute("data-expert") for i in range(3)]
@@ -42,8 +62,13 @@ def test_a_panel_from_the_proposal_scores_and_the_admin_reads_the_mean(
     # warning on a 金城江区 project.
     assert experts == ["expert4", "expert5", "expert6"]
     page.screenshot(path=str(folder / "01-proposal.png"), full_page=True)
-    panel.get_by_role("button", name="指派所选专家").click()
-    expect(page.locator(".messages .msg-success")).to_have_text("已指派3名专家。")
+    members.get_by_role("button", name="加入所选专家").click()
+    expect(page.locator(".messages .msg-success")).to_have_text("已加入3名专家，共3项指派。")
+    expect(page.locator("#members tbody tr")).to_have_count(3)
+    expect(page.locator("#members")).to_contain_text(f"{project.code}：未声明")
+    page.screenshot(path=str(folder / "01b-panel-members.png"), full_page=True)
+    page.locator("#projects").get_by_role("link", name=project.name).click()
+    expect(page.locator("#panel-link")).to_be_visible()
     start = page.locator("#action-start_expert_review")
     deadline = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
     start.get_by_label("评分截止日期(必填)").fill(deadline)
