@@ -5,11 +5,12 @@ language's headings."""
 import re
 
 import pytest
+from django.db.models import Count
 from playwright.sync_api import Page, expect
 
 from pilots.choices import State
 from pilots.models import Batch, Category, KeyPark, Project
-from reviews.models import ExpertProfile
+from reviews.models import ExpertProfile, Panel
 
 from .conftest import PAGE_TIMEOUT_MS, login
 
@@ -28,6 +29,9 @@ def _pages():
     park = KeyPark.objects.order_by("pk").first()
     campus = Category.objects.get(code="campus")
     profile = ExpertProfile.objects.order_by("pk").first()
+    # The open panel with the fewest members: its page shows the proposal too.
+    panel = (Panel.objects.filter(closed_at__isnull=True).annotate(n=Count("assignments"))
+             .order_by("n", "pk").first())
     return [
         ("project-city-review", "eco_admin", f"/projects/{review.pk}/", review.name, review.name),
         ("plan-editor-park", "app_park_yizhou", f"/projects/{draft.pk}/plan/",
@@ -47,6 +51,8 @@ def _pages():
         ("rubrics", "eco_admin", "/programme/rubrics/", None, None),
         ("rubric-edit", "eco_admin", f"/programme/rubrics/{batch.pk}/campus/selection/",
          None, None),
+        ("panels", "eco_admin", "/reviews/panels/", "专家组", None),
+        ("panel", "eco_admin", f"/reviews/panels/{panel.pk}/", None, None),
         ("not-found", "eco_admin", "/projects/999999/", None, None),
         ("method-not-allowed", "eco_admin", f"/projects/{review.pk}/transitions/city_return/",
          None, None),
