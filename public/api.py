@@ -1,6 +1,8 @@
 """The open data API (no login, JSON): projects under publicity, the pilot directory,
 filing an objection and reading its status. Lists are cached per generation
 (``public.cache``); every read is throttled per client address."""
+import logging
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -24,6 +26,8 @@ from .serializers import (
 )
 from .states import DIRECTORY_STATES
 
+logger = logging.getLogger(__name__)
+
 
 class PublicThrottle(AnonRateThrottle):
     """Requests per client address (the same address the audit trail records)."""
@@ -33,6 +37,15 @@ class PublicThrottle(AnonRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or "-"}
+
+    def allow_request(self, request, view):
+        """With the cache down the count cannot be kept: the request is let through (the
+        objection limit itself is kept in the database by publicity)."""
+        try:
+            return super().allow_request(request, view)
+        except Exception:
+            logger.warning("public cache unreachable: request not throttled", exc_info=True)
+            return True
 
 
 class PublicPagination(PageNumberPagination):
