@@ -136,9 +136,10 @@ def test_the_admin_lists_every_entry(entry, client, root):
     # 93 transitions, 36 panel members added and their 36 declarations of no conflict in the
     # demo walks, 33 score sheets submitted and 11 closings of scoring before select and
     # not_select, 9 saves of the applicant's answers before submit_revision (test_seed
-    # explains each), the 28 entries of reviews' three demo panels (ditto), and the submit
-    # above
-    assert response.context["cl"].result_count == 166 + 33 + 11 + 9 + 28
+    # explains each), the 28 entries of reviews' three demo panels (ditto), the 3 × 11
+    # entries of the acceptance panels before grant_title and the 9 of the acceptance
+    # panel scoring (ditto), and the submit above
+    assert response.context["cl"].result_count == 166 + 33 + 11 + 9 + 28 + 3 * 11 + 9
     assert f"/admin/pilots/auditentry/{entry.pk}/change/" in response.content.decode()
 
 
