@@ -2,6 +2,7 @@
 one, the proposal over several projects, a member added to every project, a project the
 county forwards later joining the open panel, who sees which panel, constant queries."""
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -13,7 +14,9 @@ from pilots.demo import demo_plan
 from pilots.errors import InvalidInput, NotAllowedNow, NotPermitted
 from pilots.models import AuditEntry, Batch, Category, Notification
 from reviews import panels
+from reviews.declarations import declare
 from reviews.models import ExpertAssignment, ExpertProfile, Panel
+from reviews.sheets import save_draft, sheet_for, submit
 from tests.factories import applicant
 
 COMMUNITY_FORWARDER = {"jinchengjiang": "jinchengjiang_ecology", "yizhou": "yizhou_ecology"}
@@ -375,3 +378,70 @@ def test_the_detail_runs_a_constant_number_of_queries(demo, client, batch, commu
         page = client.get(f"/reviews/panels/{panel.pk}/").content.decode()
     assert page.count('<tr id="project-') == size
     assert page.count("<tr data-expert=") == size
+
+
+# --- Ranking and closing the panel's scoring ---------------------------------------------------
+
+def _score(assignment, share):
+    """The member declares no conflict and submits a sheet: ``share`` of every weight."""
+    sheet = sheet_for(declare(assignment, assignment.expert, conflict=False))
+    save_draft(sheet, assignment.expert,
+               scores={c.code: str(c.weight * Decimal(share)) for c in sheet.rubric.criteria.all()},
+               opinions=[{"text": "请补充基准年数据来源。", "plan_path": ""}])
+    submit(sheet, assignment.expert)
+
+
+def test_the_panel_page_ranks_its_projects_and_the_admin_closes_its_scoring(
+        demo, client, batch, panel, two):
+    a, b = two
+    admin = demo.user("eco_admin")
+    batch.expert_panel_min_size = 2
+    batch.save()
+    panels.add_members(panel, admin, experts(demo, "expert1", "expert2", "expert3"))
+    deadline = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
+    for project in (a, b):
+        pilot_services.fire(project, "start_expert_review", admin,
+                            data={"scoring_deadline": deadline})
+    on = {(x.project_id, x.expert.username): x for x in
+          ExpertAssignment.objects.filter(panel=panel).select_related("expert", "project")}
+    # A: 90, 80, 70 (mean 80); B: 60, 50 (mean 55), expert3 never submits on B.
+    for name, share in (("expert1", "0.9"), ("expert2", "0.8"), ("expert3", "0.7")):
+        _score(on[(a.pk, name)], share)
+    for name, share in (("expert1", "0.6"), ("expert2", "0.5")):
+        _score(on[(b.pk, name)], share)
+    declare(on[(b.pk, "expert3")], demo.user("expert3"), conflict=False)
+    client.force_login(admin)
+
+    page = client.get(f"/reviews/panels/{panel.pk}/").content.decode()
+    ranking = page[page.index('id="ranking-table"'):]
+    assert [cell.split("<")[0] for cell in ranking.split('class="rank">')[1:]] == ["1", "2"]
+    assert ranking.index(a.name) < ranking.index(b.name)
+    assert '<td data-label="得分" class="score">80.00</td>' in ranking
+    assert '<td data-label="得分" class="score">55.00</td>' in ranking
+    assert "不通过" in ranking  # 55 is below the pass line of 60
+    assert '<td data-label="已提交评分表" class="sheets">2/3</td>' in page
+    assert f'name="remove_{demo.user("expert3").pk}"' in page
+    assert f'name="remove_{demo.user("expert1").pk}"' not in page
+
+    refused = client.post(f"/reviews/panels/{panel.pk}/close/", {}, follow=True)
+    assert (f"以下专家尚未提交评分表：陈志远（{b.name}）。请等待其提交，或填写理由将其移出专家组。"
+            in refused.content.decode())
+    assert Panel.objects.get(pk=panel.pk).closed_at is None
+
+    closed = client.post(f"/reviews/panels/{panel.pk}/close/",
+                         {f"remove_{demo.user('expert3').pk}": "未按期提交评分表"}, follow=True)
+    html = closed.content.decode()
+    panel.refresh_from_db()
+    assert '<li class="msg msg-success">评分已结束。</li>' in html
+    assert (panel.closed_by.username, panel.is_closed) == ("eco_admin", True)
+    assert [e.reason for e in b.audit_entries.filter(kind="panel_member_removed")] == [
+        "未按期提交评分表"]
+    assert 'id="close-scoring"' not in html and 'id="add-members"' not in html
+
+
+def test_only_the_ecology_admin_closes_a_panels_scoring(demo, client, panel):
+    client.force_login(demo.user("city_ecology"))
+    response = client.post(f"/reviews/panels/{panel.pk}/close/", {})
+
+    assert response.status_code == 403
+    assert Panel.objects.get(pk=panel.pk).closed_at is None
