@@ -391,6 +391,9 @@ def test_the_admin_closes_acceptance_scoring_on_the_results_page(demo, project, 
     assert sorted(project.scoring_closures.values_list("kind", flat=True)) == [
         "acceptance", "selection"]
     assert Panel.objects.get(pk=panel.pk).closed_at is not None
+    page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    assert 'id="acceptance-scoring"><span class="state state-titled">评分已结束' in page
+    assert 'id="acceptance-panel-form"' not in page  # the panel is fixed
 
 
 # --- The decision -----------------------------------------------------------------------------
