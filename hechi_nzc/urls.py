@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("pilots.urls")),
     path("", include("publicity.urls")),
     path("", include("reviews.urls")),
+    path("", include("disclosure.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

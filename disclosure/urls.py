@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views_activity, views_factors
+
+urlpatterns = [
+    path("programme/factors/", views_factors.factor_list, name="factor-list"),
+    path("projects/<int:pk>/activity/<int:year>/", views_activity.year_page, name="activity-year"),
+    path("projects/<int:pk>/activity/<int:year>/template.xlsx", views_activity.template_xlsx,
+         name="activity-template"),
+    path("projects/<int:pk>/activity/<int:year>/upload/", views_activity.upload_xlsx,
+         name="activity-upload"),
+]
