@@ -37,7 +37,8 @@ class Scope(models.IntegerChoices):
 
 class ActivitySource(models.TextChoices):
     PURCHASED_ELECTRICITY = "purchased_electricity", _("外购电力")
-    GREEN_ELECTRICITY = "green_electricity", _("绿色电力(购入或自发自用)")
+    GREEN_ELECTRICITY = "green_electricity", _("购入绿色电力(绿电交易、绿证)")
+    ONSITE_RENEWABLE = "onsite_renewable", _("自发自用可再生能源电力")
     FUEL = "fuel", _("化石燃料燃烧")
     PURCHASED_HEAT = "purchased_heat", _("外购热力")
     PROCESS = "process", _("工业生产过程排放")
@@ -129,6 +130,9 @@ class ActivityYear(models.Model):
                                                null=True, blank=True)
     floor_area_m2 = models.DecimalField(_("建筑面积(平方米)"), **AMOUNT_DIGITS,
                                         null=True, blank=True)
+    awareness_percent = models.DecimalField(
+        _("居民绿色低碳意识(%)"), max_digits=7, decimal_places=4, null=True, blank=True,
+        help_text=_("按方案确定的调查方法得到的比例，仅设有该指标的类别填写。"))
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+",
                                    verbose_name=_("填报人"))
