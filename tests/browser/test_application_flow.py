@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from pilots.models import Batch, Project
+from reviews.models import Panel
 
 from .conftest import PAGE_TIMEOUT_MS, login, logout
 
@@ -105,6 +106,10 @@ def fill_plan(page: Page, year: int) -> None:
 def test_an_application_goes_from_draft_to_expert_review(page: Page, live_server, demo, artefacts,
                                                           shot, new_context, tmp_path):
     year = Batch.objects.order_by("-year").first().year
+    # The city officer forms this project's panel on its card (step 9): the demo's open
+    # campus panel is closed first, or the project would join it with its members.
+    Panel.objects.filter(category__code="campus", closed_at__isnull=True).update(
+        closed_at=timezone.now())
 
     # 1. The applicant starts a new project from its work queue.
     login(page, live_server, APPLICANT)
