@@ -232,6 +232,9 @@ REVIEW_SPREAD_POINTS = env_int("HECHI_REVIEW_SPREAD_POINTS", 20, minimum=1)
 # Objections one client address may file per day during publicity (more answer 429).
 HECHI_OBJECTIONS_PER_ADDRESS_PER_DAY = env_int("HECHI_OBJECTIONS_PER_ADDRESS_PER_DAY", 5,
                                                minimum=1)
+# Steady decline (稳步下降, disclosure.decline): by how much an indicator may exceed the year
+# before and still count as not above it, as a fraction of that year's value (0.02 = 2 %).
+HECHI_DECLINE_TOLERANCE = env_str("HECHI_DECLINE_TOLERANCE", "0")
 # How else to object, printed on every publicity notice (post, phone, office).
 HECHI_OBJECTION_CONTACT = env_str("HECHI_OBJECTION_CONTACT",
                                   "河池市生态环境局（联系电话和地址以该局门户网站公布为准）")
