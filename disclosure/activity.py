@@ -3,12 +3,14 @@ them, and saving a year (by form or from an Excel file) in one transaction.
 
 A year's data is a list of **items**, each with a stable key, a label and a fixed unit:
 
-- energy: purchased electricity and green electricity (kWh), one item per fuel of the
-  factor library (in that factor's ``activity_unit``), purchased heat (GJ);
+- energy: purchased electricity, the green electricity bought within it and renewable
+  electricity generated and used on site (kWh), one item per fuel of the factor library
+  (in that factor's ``activity_unit``), purchased heat (GJ);
 - emissions entered directly in tCO₂: industrial process emissions (parks only) and
   carbon sinks (the categories that may count them, ``disclosure.calculation``);
 - the denominators of the category's indicators (population, output value, value added,
-  floor area), prefilled from the creation plan.
+  floor area), prefilled from the creation plan, and residents' awareness (%) where the
+  category has that indicator.
 
 An item left empty has no data; 0 is a figure. The form and the Excel upload read every
 amount with ``parse_amount`` and write with ``save_activity``, so both give the same rows.
@@ -24,13 +26,14 @@ from django.utils.translation import gettext_lazy
 from pilots import plan as plan_rules
 from pilots import registry, rules
 from pilots.audit import record_event
-from pilots.choices import Denominator, State
+from pilots.choices import Denominator, IndicatorKind, State
 from pilots.errors import InvalidInput, NotAllowedNow, NotPermitted
 from pilots.models import Project
-from pilots.models.reference import localized
+from pilots.models.reference import localized, speaks_english
 from pilots.plan_display import denominator_keys
 from pilots.public_plan import frozen_version
 
+from . import calculation
 from .factors import ELECTRICITY_CODE, HEAT_CODE
 from .models import (
     AMOUNT_DIGITS,
@@ -55,24 +58,20 @@ DECIMAL_PLACES = 4
 MAX_WHOLE_DIGITS = AMOUNT_DIGITS["max_digits"] - AMOUNT_DIGITS["decimal_places"]
 
 T_CO2 = "tCO2"
-DEFAULT_UNITS = {ActivitySource.PURCHASED_ELECTRICITY: "kWh",
-                 ActivitySource.GREEN_ELECTRICITY: "kWh",
-                 ActivitySource.PURCHASED_HEAT: "GJ",
-                 ActivitySource.PROCESS: T_CO2, ActivitySource.SINK: T_CO2}
+KWH = "kWh"
+DEFAULT_UNITS = {ActivitySource.PURCHASED_ELECTRICITY: KWH, ActivitySource.PURCHASED_HEAT: "GJ"}
 
-# The ActivityYear field each denominator is kept in, and its unit.
-DENOMINATOR_FIELDS = {
-    Denominator.POPULATION: "population",
-    Denominator.OUTPUT_VALUE: "output_value_wan_yuan",
-    Denominator.VALUE_ADDED: "value_added_wan_yuan",
-    Denominator.FLOOR_AREA: "floor_area_m2",
-}
+# Units of the figures kept on the year itself, (Chinese, English): an Excel file made in
+# either language reads back.
 DENOMINATOR_UNITS = {
-    Denominator.POPULATION: gettext_lazy("人"),
-    Denominator.OUTPUT_VALUE: gettext_lazy("万元"),
-    Denominator.VALUE_ADDED: gettext_lazy("万元"),
-    Denominator.FLOOR_AREA: "m²",
+    Denominator.POPULATION: ("人", "people"),
+    Denominator.OUTPUT_VALUE: ("万元", "10,000 yuan"),
+    Denominator.VALUE_ADDED: ("万元", "10,000 yuan"),
+    Denominator.FLOOR_AREA: ("平方米", "m²"),
 }
+AWARENESS = "awareness"
+PERCENT = ("%", "%")
+MAX_PERCENT = Decimal(100)
 
 FUEL_PREFIX = "fuel-"
 
@@ -92,28 +91,39 @@ class AmountError(ValueError):
 
 @dataclass(frozen=True)
 class Item:
-    """One line of a year's data."""
+    """One line of a year's data: a record (``source``, with ``fuel_code`` for a fuel) or a
+    figure kept on the year itself (``field``: a denominator, residents' awareness)."""
 
     key: str             # stable: "purchased_electricity", "fuel-natural_gas", "population"
-    group: str           # energy | direct | denominator
+    group: str           # a key of GROUPS
     label: str
-    unit: str
-    source: str = ""     # ActivitySource of a record item, "" for a denominator
+    unit: str            # as shown, in the active language
+    source: str = ""
     fuel_code: str = ""
+    field: str = ""
     help: str = ""
+    positive: bool = False           # must be above 0 (a denominator)
+    maximum: Decimal | None = None   # at most this (a percentage)
+    other_units: tuple = ()          # the unit as written in the other language
 
     @property
-    def is_denominator(self) -> bool:
-        return self.group == "denominator"
+    def is_record(self) -> bool:
+        return bool(self.source)
 
-    @property
-    def field(self) -> str:
-        """The ActivityYear field a denominator is kept in."""
-        return DENOMINATOR_FIELDS[self.key]
+    def accepts_unit(self, text) -> bool:
+        written = normalized_unit(text)
+        return any(written == normalized_unit(u) for u in (self.unit, *self.other_units))
+
+    def read(self, raw) -> Decimal | None:
+        """``raw`` as this item's amount, or AmountError."""
+        value = parse_amount(raw, positive=self.positive)
+        if value is not None and self.maximum is not None and value > self.maximum:
+            raise AmountError(_("不能大于%(max)s。") % {"max": amount_text(self.maximum)})
+        return value
 
 
 GROUPS = {"energy": gettext_lazy("能源消费"), "direct": gettext_lazy("直接填报的排放量与碳汇"),
-          "denominator": gettext_lazy("指标分母")}
+          "denominator": gettext_lazy("指标分母"), "survey": gettext_lazy("调查数据")}
 
 
 def fuel_key(code: str) -> str:
@@ -245,12 +255,14 @@ def _factor_heads():
     return heads, first_pk
 
 
-# TODO(issue 9): ask disclosure.calculation once it says which categories net sinks.
-SINK_CATEGORIES = frozenset({"region", "park", "community", "campus"})
-
-
 def sinks_allowed(category) -> bool:
-    return category.code in SINK_CATEGORIES
+    """Whether the category's pilots count carbon sinks (the calculation's rule)."""
+    return calculation.sinks_allowed(category.code)
+
+
+def _units(pair) -> tuple[str, tuple]:
+    chinese, english = pair
+    return (english, (chinese,)) if speaks_english() else (chinese, (english,))
 
 
 def items_for(project, *, factors=None) -> list[Item]:
@@ -261,33 +273,45 @@ def items_for(project, *, factors=None) -> list[Item]:
         factor = heads.get(code)
         return factor.activity_unit if factor else DEFAULT_UNITS[source]
 
+    def record(source, group, label, unit, help_text, fuel_code=""):
+        key = record_key(source, fuel_code)
+        return Item(key, group, str(label), unit, source=source, fuel_code=fuel_code,
+                    help=str(help_text))
+
     items = [
-        Item(ActivitySource.PURCHASED_ELECTRICITY, "energy", _("外购电力"),
-             unit_of(ELECTRICITY_CODE, ActivitySource.PURCHASED_ELECTRICITY),
-             ActivitySource.PURCHASED_ELECTRICITY,
-             help=_("从电网购入的全部电量，含下一项中购入的绿色电力。")),
-        Item(ActivitySource.GREEN_ELECTRICITY, "energy", _("绿色电力(购入或自发自用)"),
-             DEFAULT_UNITS[ActivitySource.GREEN_ELECTRICITY], ActivitySource.GREEN_ELECTRICITY,
-             help=_("有绿证或绿电交易凭证的购入电量，以及光伏等自发自用电量。")),
+        record(ActivitySource.PURCHASED_ELECTRICITY, "energy", ActivitySource.PURCHASED_ELECTRICITY.label,
+               unit_of(ELECTRICITY_CODE, ActivitySource.PURCHASED_ELECTRICITY),
+               _("从电网购入的全部电量，含其中购入的绿色电力。")),
+        record(ActivitySource.GREEN_ELECTRICITY, "energy", ActivitySource.GREEN_ELECTRICITY.label,
+               KWH, _("外购电力中通过绿电交易购入或有绿证对应的电量，不能多于外购电力。")),
+        record(ActivitySource.ONSITE_RENEWABLE, "energy", ActivitySource.ONSITE_RENEWABLE.label,
+               KWH, _("光伏等在边界内发电并自用的电量，不含在外购电力中。")),
     ]
     fuels = sorted((f for f in heads.values() if f.kind == FactorKind.FUEL),
                    key=lambda f: first_pk[f.code])
-    items += [Item(fuel_key(f.code), "energy", localized(f),
-                   f.activity_unit, ActivitySource.FUEL, f.code) for f in fuels]
-    items.append(Item(ActivitySource.PURCHASED_HEAT, "energy", _("外购热力"),
-                      unit_of(HEAT_CODE, ActivitySource.PURCHASED_HEAT),
-                      ActivitySource.PURCHASED_HEAT))
+    items += [record(ActivitySource.FUEL, "energy", localized(f), f.activity_unit, "",
+                     fuel_code=f.code) for f in fuels]
+    items.append(record(ActivitySource.PURCHASED_HEAT, "energy", ActivitySource.PURCHASED_HEAT.label,
+                        unit_of(HEAT_CODE, ActivitySource.PURCHASED_HEAT), ""))
     category = project.category
     if category.code in PROCESS_CATEGORIES:
-        items.append(Item(ActivitySource.PROCESS, "direct", _("工业生产过程排放"), T_CO2,
-                          ActivitySource.PROCESS,
-                          help=_("按行业核算指南计算的工业生产过程二氧化碳排放量。")))
+        items.append(record(ActivitySource.PROCESS, "direct", ActivitySource.PROCESS.label, T_CO2,
+                            _("按行业核算指南计算的工业生产过程二氧化碳排放量。")))
     if sinks_allowed(category):
-        items.append(Item(ActivitySource.SINK, "direct", _("碳汇"), T_CO2, ActivitySource.SINK,
-                          help=_("边界内林地、绿地等新增碳汇量，填正数。")))
-    for key in denominator_keys(category.indicators.all()):
-        items.append(Item(key, "denominator", str(Denominator(key).label),
-                          str(DENOMINATOR_UNITS[key])))
+        items.append(record(ActivitySource.SINK, "direct", ActivitySource.SINK.label, T_CO2,
+                            _("边界内林地、绿地等的碳汇量，填正数。")))
+    indicators = list(category.indicators.all())
+    for key in denominator_keys(indicators):
+        unit, others = _units(DENOMINATOR_UNITS[key])
+        items.append(Item(key, "denominator", str(Denominator(key).label), unit,
+                          field=calculation.DENOMINATOR_FIELDS[key], positive=True,
+                          other_units=others))
+    if any(i.kind == IndicatorKind.AWARENESS for i in indicators):
+        unit, others = _units(PERCENT)
+        items.append(Item(AWARENESS, "survey", _("居民绿色低碳意识"), unit,
+                          field=calculation.AWARENESS_FIELD, maximum=MAX_PERCENT,
+                          other_units=others,
+                          help=_("按创建方案确定的调查方法得到的比例。")))
     return items
 
 
@@ -299,7 +323,7 @@ def values_of(activity_year: ActivityYear | None, items) -> dict[str, Decimal | 
     if activity_year is None:
         return values
     for item in items:
-        if item.is_denominator:
+        if not item.is_record:
             values[item.key] = getattr(activity_year, item.field)
     for record in activity_year.records.all():
         key = record_key(record.source, record.fuel_code)
@@ -314,7 +338,7 @@ def prefill(project, year, items, plan=None) -> tuple[dict, int | None]:
     come from (None when the plan gives none)."""
     plan = plan_of(project) if plan is None else plan
     values = dict.fromkeys((item.key for item in items), None)
-    keys = [item.key for item in items if item.is_denominator]
+    keys = [item.key for item in items if item.group == "denominator"]
     for from_year in (year, baseline_year(plan)):
         found = {key: plan_rules.denominator_value(plan, key, from_year) for key in keys}
         found = {key: stored(v) for key, v in found.items() if v is not None and v > 0}
@@ -345,12 +369,28 @@ def clean_values(items, raw: dict) -> dict[str, Decimal | None]:
     values, errors = {}, {}
     for item in items:
         try:
-            values[item.key] = parse_amount(raw.get(item.key), positive=item.is_denominator)
+            values[item.key] = item.read(raw.get(item.key))
         except AmountError as error:
             errors[item.key] = [error.message]
+    if not errors:
+        errors = cross_problems(values)
     if errors:
         raise InvalidInput(_("有%(n)s项数据无法读取，未保存。") % {"n": len(errors)}, fields=errors)
     return values
+
+
+def cross_problems(values: dict) -> dict[str, list[str]]:
+    """What is wrong between items once each reads well: green electricity bought is a
+    part of the electricity bought (``disclosure.calculation`` deducts it from that)."""
+    green = values.get(ActivitySource.GREEN_ELECTRICITY)
+    purchased = values.get(ActivitySource.PURCHASED_ELECTRICITY) or Decimal(0)
+    if green is not None and green > purchased:
+        return {ActivitySource.GREEN_ELECTRICITY.value: [
+            _("购入绿色电力(%(green)s kWh)不能多于外购电力(%(purchased)s kWh)：它是外购电力的一部分；"
+              "光伏等自发自用的电量请填在「%(onsite)s」。")
+            % {"green": amount_text(green), "purchased": amount_text(purchased),
+               "onsite": ActivitySource.ONSITE_RENEWABLE.label}]}
+    return {}
 
 
 def _lock(project) -> Project:
@@ -379,13 +419,13 @@ def save_activity(project, actor, year: int, raw: dict, *, origin=ORIGIN_FORM,
             project=project, year=year, defaults={"entered_by": actor})
         changed = []
         for item in items:
-            if item.is_denominator and getattr(row, item.field) != values[item.key]:
+            if not item.is_record and getattr(row, item.field) != values[item.key]:
                 setattr(row, item.field, values[item.key])
                 changed.append(item.key)
         existing = {record_key(r.source, r.fuel_code): r
                     for r in ActivityRecord.objects.select_for_update().filter(activity_year=row)}
         for item in items:
-            if item.is_denominator:
+            if not item.is_record:
                 continue
             value, record = values[item.key], existing.get(item.key)
             if value is None:

@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pilots.exports import FORMULA_TRIGGERS, XLSX_CONTENT_TYPE
 from pilots.uploads import check_upload
 
-from .activity import GROUPS, AmountError, normalized_unit, parse_amount
+from .activity import GROUPS, AmountError, cross_problems
 
 # Where the template keeps what it is for, and where its rows start.
 CODE_CELL, YEAR_CELL, NAME_CELL = "B2", "D2", "B3"
@@ -144,13 +144,16 @@ def template_workbook(project, year, items, values) -> bytes:
         _("填写说明"),
         _("1. 本表由河池市近零碳排放区试点管理平台为上述项目和核算年份生成，只能上传到该项目该年份的活动数据页面。"),
         _("2. 只在「活动数据」工作表的E列填写数值，单位以D列为准，不要换算成其他单位，不要填写单位或千位分隔符。"),
-        _("3. 数值不能为负数，最多保留4位小数；人口、产值、增加值、建筑面积等指标分母应大于0。"),
-        _("4. 不填表示无此项数据；确实没有消耗的，请填0。"),
-        _("5. 化石燃料按因子库中的活动数据单位填写(如天然气为万Nm³，柴油为吨)。"),
-        _("6. 碳汇和工业生产过程排放直接填写二氧化碳量(吨)，碳汇填正数。"),
-        _("7. 上传时逐行检查：任何一行无法读取(数字无效、项目无法识别、单位不符、负数)，"
+        _("3. 数值不能为负数，最多保留4位小数；人口、产值、工业增加值、建筑面积等指标分母应大于0，"
+          "居民绿色低碳意识(%)不大于100。"),
+        _("4. 外购电力是从电网购入的全部电量；购入绿色电力(绿电交易、绿证)是其中的一部分，不能多于外购电力；"
+          "光伏等自发自用的电量不含在外购电力中，单独填写。"),
+        _("5. 不填表示无此项数据；确实没有消耗的，请填0。"),
+        _("6. 化石燃料按因子库中的活动数据单位填写(如天然气为万Nm³，柴油为吨)。"),
+        _("7. 碳汇和工业生产过程排放直接填写二氧化碳量(吨)，碳汇填正数。"),
+        _("8. 上传时逐行检查：任何一行无法读取(数字无效、项目无法识别、单位不符、负数)，"
           "平台将列出行号，整个文件都不导入，请修改后重新上传。"),
-        _("8. 上传成功后，本年度的数据以文件为准，与在线填报的结果相同。"),
+        _("9. 上传成功后，本年度的数据以文件为准，与在线填报的结果相同。"),
     ]
     for line in lines:
         notes.append([None])
@@ -247,7 +250,7 @@ def read_upload(uploaded, project, year, items) -> dict:
             errors.append(_("%(where)s：与第%(first)s行重复。") % {"where": where, "first": seen[key]})
             continue
         seen[key] = row
-        if normalized_unit(unit) != normalized_unit(item.unit):
+        if not item.accepts_unit(unit):
             errors.append(_("%(where)s：单位应为「%(unit)s」，文件中为「%(found)s」。")
                           % {"where": where, "unit": item.unit, "found": unit or "—"})
             continue
@@ -258,13 +261,17 @@ def read_upload(uploaded, project, year, items) -> dict:
                                 "或直接填写数值。") % {"where": where})
                 continue
         try:
-            values[key] = parse_amount(_excel_number(raw), positive=item.is_denominator)
+            values[key] = item.read(_excel_number(raw))
         except AmountError as error:
             errors.append(_("%(where)s：%(message)s") % {"where": where, "message": error.message})
     missing = [item for item in items if item.key not in seen]
     for item in missing:
         errors.append(_("文件缺少「%(name)s」一行(代码「%(key)s」)，请使用下载的模板填写。")
                       % {"name": item.label, "key": item.key})
+    if not errors:
+        for key, problems in cross_problems(values).items():
+            where = _("第%(row)s行「%(name)s」") % {"row": seen[key], "name": by_key[key].label}
+            errors += [_("%(where)s：%(message)s") % {"where": where, "message": p} for p in problems]
     if errors:
         raise UploadRejected(errors)
     return {item.key: values.get(item.key) for item in items}

@@ -6,11 +6,11 @@ so a figure typed here and the same figure in a spreadsheet are stored alike.
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .activity import GROUPS, AmountError, amount_text, parse_amount
+from .activity import GROUPS, AmountError, amount_text, cross_problems
 
 
 class AmountField(forms.CharField):
-    """An amount ≥ 0 with at most 4 decimals (> 0 for a denominator), or empty."""
+    """An amount ≥ 0 with at most 4 decimals (as the item bounds it), or empty."""
 
     def __init__(self, *, item, **kwargs):
         self.item = item
@@ -24,7 +24,7 @@ class AmountField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         try:
-            return parse_amount(value, positive=self.item.is_denominator)
+            return self.item.read(value)
         except AmountError as error:
             raise ValidationError(error.message, code="amount") from None
 
@@ -40,6 +40,14 @@ class ActivityForm(forms.Form):
         self.items = items
         for item in items:
             self.fields[item.key] = AmountField(item=item)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            for key, problems in cross_problems(cleaned).items():
+                for problem in problems:
+                    self.add_error(key, problem)
+        return cleaned
 
     def groups(self):
         """[(group label, [(item, bound field)])] in the items' order, for the template."""

@@ -52,6 +52,7 @@ def stored(project, year):
 FORM = {
     "purchased_electricity": "1234567.8912",
     "green_electricity": "300000",
+    "onsite_renewable": "52000.5",
     "fuel-natural_gas": "1.25",
     "fuel-diesel": "0",
     "fuel-gasoline": "",
@@ -71,6 +72,7 @@ def test_the_form_stores_exact_decimals_in_fixed_units(client, demo):
     assert stored(project, THIS_YEAR) == {
         ("purchased_electricity", ""): (Decimal("1234567.8912"), "kWh"),
         ("green_electricity", ""): (Decimal("300000"), "kWh"),
+        ("onsite_renewable", ""): (Decimal("52000.5"), "kWh"),
         ("fuel", "natural_gas"): (Decimal("1.25"), "万Nm³"),
         ("fuel", "diesel"): (Decimal("0"), "t"),
         ("fuel", "lpg"): (Decimal("2.5"), "t"),
@@ -113,6 +115,9 @@ def test_a_second_save_changes_what_changed_and_an_emptied_item_has_no_data(clie
     ("fuel-diesel", "1,200", "「1,200」不是数字，请只填写数字(不带单位和千位分隔符)。"),
     ("purchased_heat", "1e20", "数值过大：整数部分最多14位。"),
     ("population", "0", "应大于0。"),
+    ("green_electricity", "1234567.8913",
+     "购入绿色电力(1234567.8913 kWh)不能多于外购电力(1234567.8912 kWh)：它是外购电力的一部分；"
+     "光伏等自发自用的电量请填在「自发自用可再生能源电力」。"),
 ])
 def test_a_bad_amount_is_named_and_nothing_is_saved(client, demo, field, typed, message):
     project, user = pilot("act_bad")
@@ -164,10 +169,15 @@ def test_items_follow_the_category(demo):
     park_keys = [i.key for i in items_for(park)]
     commercial_keys = [i.key for i in items_for(commercial)]
     fuels = ["fuel-gasoline", "fuel-diesel", "fuel-lpg", "fuel-natural_gas"]
-    assert park_keys == ["purchased_electricity", "green_electricity", *fuels,
-                         "purchased_heat", "process", "sink", "output_value", "value_added"]
-    assert commercial_keys == ["purchased_electricity", "green_electricity", *fuels,
-                               "purchased_heat", "floor_area", "population"]
+    electricity = ["purchased_electricity", "green_electricity", "onsite_renewable"]
+    assert park_keys == [*electricity, *fuels, "purchased_heat", "process", "sink",
+                         "output_value", "value_added"]
+    # A commercial venue is a building: no process emissions, no sinks to count.
+    assert commercial_keys == [*electricity, *fuels, "purchased_heat", "floor_area",
+                               "population"]
+    community, _user2 = pilot("act_community", category="community")
+    assert [i.key for i in items_for(community)] == [
+        *electricity, *fuels, "purchased_heat", "sink", "population", "awareness"]
     # An item the category does not have is refused, not stored.
     from disclosure.activity import save_activity
     from pilots.errors import InvalidInput
@@ -175,6 +185,19 @@ def test_items_follow_the_category(demo):
     with pytest.raises(InvalidInput):
         save_activity(commercial, _user, THIS_YEAR, {"process": "5"})
     assert not ActivityYear.objects.filter(project=commercial).exists()
+
+
+def test_residents_awareness_is_a_percentage(client, demo):
+    project, user = pilot("act_awareness", category="community")
+    client.force_login(user)
+    response = client.post(page(project, THIS_YEAR), {"population": "12000", "awareness": "100.5"})
+    assert response.status_code == 400
+    assert "不能大于100。" in response.content.decode()
+    assert not ActivityYear.objects.filter(project=project).exists()
+    assert client.post(page(project, THIS_YEAR),
+                       {"population": "12000", "awareness": "72.5"}).status_code == 302
+    row = ActivityYear.objects.get(project=project, year=THIS_YEAR)
+    assert (row.population, row.awareness_percent) == (Decimal("12000"), Decimal("72.5"))
 
 
 def test_years_are_the_baseline_and_construction_years_only(client, demo):

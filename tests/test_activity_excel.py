@@ -64,7 +64,8 @@ def test_the_template_names_its_pilot_and_year_lists_every_item_and_locks_all_bu
              for r in range(FIRST_ROW, sheet.max_row + 1)]
     assert items == [
         ("purchased_electricity", "外购电力", "kWh", None),
-        ("green_electricity", "绿色电力(购入或自发自用)", "kWh", None),
+        ("green_electricity", "购入绿色电力(绿电交易、绿证)", "kWh", None),
+        ("onsite_renewable", "自发自用可再生能源电力", "kWh", None),
         ("fuel-gasoline", "汽油", "t", None),
         ("fuel-diesel", "柴油", "t", None),
         ("fuel-lpg", "液化石油气", "t", None),
@@ -73,6 +74,10 @@ def test_the_template_names_its_pilot_and_year_lists_every_item_and_locks_all_bu
         ("sink", "碳汇", "tCO2", None),
         ("population", "人口", "人", 2400),  # the demo plan's baseline population
     ]
+    assert [sheet.cell(row=r, column=6).value for r in range(FIRST_ROW, FIRST_ROW + 3)] == [
+        "从电网购入的全部电量，含其中购入的绿色电力。",
+        "外购电力中通过绿电交易购入或有绿证对应的电量，不能多于外购电力。",
+        "光伏等在边界内发电并自用的电量，不含在外购电力中。"]
     assert sheet.protection.sheet is True
     last = sheet.max_row
     assert all(not sheet[f"E{r}"].protection.locked for r in range(FIRST_ROW, last + 1))
@@ -93,6 +98,7 @@ def test_round_trip_gives_the_same_figures_as_the_form(client, demo):
     # As a person types them: numbers as numbers, one as text, the blank ones left empty.
     sheet[f"E{rows['purchased_electricity']}"] = 1234567.8912
     sheet[f"E{rows['green_electricity']}"] = 300000
+    sheet[f"E{rows['onsite_renewable']}"] = "52000.5"
     sheet[f"E{rows['fuel-natural_gas']}"] = 1.25
     sheet[f"E{rows['fuel-diesel']}"] = 0
     sheet[f"E{rows['fuel-lpg']}"] = " 2.5 "
@@ -230,3 +236,33 @@ def test_readers_download_but_do_not_upload(client, demo):
     Project.objects.filter(pk=project.pk).update(state=State.CANCELLED)
     client.force_login(user)
     assert upload(client, project, THIS_YEAR, as_upload(book)).status_code == 403
+
+
+def test_green_electricity_above_the_purchase_names_its_row(client, demo):
+    project, user = pilot("xl_green")
+    client.force_login(user)
+    book = template(client, project, THIS_YEAR)
+    sheet = book.worksheets[0]
+    rows = rows_by_key(sheet)
+    sheet[f"E{rows['purchased_electricity']}"] = 1000
+    sheet[f"E{rows['green_electricity']}"] = 1200
+    response = upload(client, project, THIS_YEAR, as_upload(book))
+    assert response.status_code == 400
+    assert response.context["upload_errors"] == [
+        f"第{rows['green_electricity']}行「购入绿色电力(绿电交易、绿证)」：购入绿色电力(1200 kWh)"
+        "不能多于外购电力(1000 kWh)：它是外购电力的一部分；光伏等自发自用的电量请填在「自发自用可再生能源电力」。"]
+    assert not ActivityYear.objects.filter(project=project).exists()
+
+
+def test_a_template_made_in_english_reads_back(client, demo):
+    project, user = pilot("xl_english")
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    book = template(client, project, THIS_YEAR)
+    sheet = book.worksheets[0]
+    rows = rows_by_key(sheet)
+    assert sheet[f"D{rows['population']}"].value == "people"
+    sheet[f"E{rows['population']}"] = 2500
+    client.cookies["django_language"] = "zh-hans"
+    assert upload(client, project, THIS_YEAR, as_upload(book)).status_code == 302
+    assert ActivityYear.objects.get(project=project, year=THIS_YEAR).population == Decimal("2500")
