@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pilots.models.reference import localized
+
 FACTOR_DIGITS = {"max_digits": 14, "decimal_places": 6}
 AMOUNT_DIGITS = {"max_digits": 18, "decimal_places": 4}
 
@@ -110,6 +112,11 @@ class EmissionFactor(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.get_region_display()} {self.data_year} v{self.version}"
+
+    @property
+    def label(self) -> str:
+        """The name in the active language."""
+        return localized(self)
 
     @property
     def is_fuel(self) -> bool:

@@ -43,7 +43,7 @@ def factor_list(request):
                 form.add_error(None, message)
         else:
             messages.success(request, _("已添加排放因子「%(name)s」%(year)s年%(region)s第%(version)s版。")
-                             % {"name": factor.name, "year": factor.data_year,
+                             % {"name": factor.label, "year": factor.data_year,
                                 "region": factor.get_region_display(), "version": factor.version})
             return redirect("factor-list")
     rows = list(EmissionFactor.objects.select_related("entered_by")
