@@ -8,3 +8,4 @@ class DisclosureConfig(AppConfig):
 
     def ready(self):
         from . import views_activity  # noqa: F401  (the activity card; activity's event)
+        from . import views_city  # noqa: F401  (the city-wide view's menu entry)

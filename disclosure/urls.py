@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_activity, views_factors
+from . import views_activity, views_city, views_factors
 
 urlpatterns = [
     path("programme/factors/", views_factors.factor_list, name="factor-list"),
@@ -9,4 +9,6 @@ urlpatterns = [
          name="activity-template"),
     path("projects/<int:pk>/activity/<int:year>/upload/", views_activity.upload_xlsx,
          name="activity-upload"),
+    path("disclosure/overview/", views_city.overview_page, name="disclosure-overview"),
+    path("disclosure/overview.xlsx", views_city.overview_xlsx, name="disclosure-overview-xlsx"),
 ]
