@@ -39,6 +39,10 @@ def ensure_demo_world():
         importlib.import_module("pilots.migrations.0006_plan_schema_2").load(apps, None)
     if not CalendarYear.objects.exists():
         importlib.import_module("pilots.migrations.0009_working_day_calendar").seed(apps, None)
+    from disclosure.models import EmissionFactor
+
+    if not EmissionFactor.objects.filter(entered_by__isnull=True).exists():
+        importlib.import_module("disclosure.migrations.0002_factor_library").load(apps, None)
     if not User.objects.filter(username="eco_admin").exists():
         seed(DEMO_PASSWORD)
         # The demo's made-up history is not news: none of its emails is left to send.
