@@ -7,5 +7,5 @@ class DisclosureConfig(AppConfig):
     verbose_name = _("碳排放信息披露")
 
     def ready(self):
-        from . import views_activity  # noqa: F401  (the activity card; activity's event)
-        from . import views_city  # noqa: F401  (the city-wide view's menu entry)
+        # The project page's cards, the history's events, the menu's entries.
+        from . import views_activity, views_city, views_disclosure  # noqa: F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_activity, views_city, views_factors
+from . import views_activity, views_city, views_disclosure, views_factors
 
 urlpatterns = [
     path("programme/factors/", views_factors.factor_list, name="factor-list"),
@@ -11,4 +11,6 @@ urlpatterns = [
          name="activity-upload"),
     path("disclosure/overview/", views_city.overview_page, name="disclosure-overview"),
     path("disclosure/overview.xlsx", views_city.overview_xlsx, name="disclosure-overview-xlsx"),
+    path("projects/<int:pk>/disclosures/<int:year>/", views_disclosure.year_page,
+         name="disclosure-year"),
 ]

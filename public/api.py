@@ -1,17 +1,23 @@
-"""The open data API (no login, JSON): projects under publicity, the pilot directory,
-filing an objection and reading its status. Lists are cached per generation
-(``public.cache``); every read is throttled per client address."""
+"""The open data API (no login, JSON): projects under publicity, the pilot directory, the
+annual disclosures (also as CSV), filing an objection and reading its status. Lists are
+cached per generation (``public.cache``); every read is throttled per client address."""
 import logging
 
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from disclosure import api as disclosure_api
+from disclosure import public as disclosure_public
 from pilots.errors import ServiceError
 from pilots.net import client_ip
 from publicity import objections
@@ -126,6 +132,87 @@ class PilotList(_ProjectList):
             return _error(message, status.HTTP_400_BAD_REQUEST, state=[message])
         return selectors.directory(category=params.get("category", ""),
                                    county=params.get("county", ""), state=state)
+
+
+DISCLOSURE_FILTERS = [
+    OpenApiParameter("year", int, description="披露年度，如 2025；非整数返回 400"),
+    OpenApiParameter("category", str, description="试点类别代码，如 park"),
+    OpenApiParameter("county", str, description="县(区)代码，如 yizhou"),
+]
+
+
+def _disclosures(request):
+    """The published disclosures the filters select, or a 400 response naming the bad one."""
+    params = request.query_params
+    year = params.get("year", "").strip()
+    if year and not (year.isdecimal() and len(year) == 4):
+        message = _("年度应为四位数字，如 2025。")
+        return _error(message, status.HTTP_400_BAD_REQUEST, year=[message])
+    return selectors.published_disclosures(
+        year=int(year) if year else None, category=params.get("category", "").strip()[:40],
+        county=params.get("county", "").strip()[:40])
+
+
+@extend_schema(
+    summary="年度碳排放信息披露",
+    description="各试点已公开的年度碳排放信息披露(含已被更正的旧版本，superseded 为 true)："
+                "核算结果、评价指标及所用排放因子(数值、单位、年份、来源)；不需登录。",
+    parameters=DISCLOSURE_FILTERS,
+    responses={200: disclosure_api.PublicDisclosureSerializer(many=True), **LIST_ERRORS},
+    auth=[],
+)
+class DisclosureList(PublicAPIView):
+    serializer_class = disclosure_api.PublicDisclosureSerializer
+
+    def get(self, request):
+        rows = _disclosures(request)
+        if isinstance(rows, Response):
+            return rows
+
+        def compute():
+            page = self.paginate_queryset(rows)
+            data = self.get_serializer(disclosure_public.summaries(page), many=True).data
+            return dict(self.get_paginated_response(data).data)
+
+        return Response(cache.cached("api-disclosures",
+                                     (request.build_absolute_uri(), get_language()), compute))
+
+
+class CSVRenderer(BaseRenderer):
+    """Lets a client that asks for text/csv have it (the body is made by the view; a refusal
+    is still JSON text)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data)
+
+
+@extend_schema(
+    summary="年度碳排放信息披露(CSV)",
+    description="与 /api/public/disclosures/ 相同的披露，每个所用排放因子一行；UTF-8(带BOM)，"
+                "可直接用 Excel 打开。",
+    parameters=DISCLOSURE_FILTERS,
+    responses={(200, "text/csv"): str, 400: OpenApiResponse(PublicErrorSerializer),
+               429: OpenApiResponse(PublicErrorSerializer)},
+    auth=[],
+)
+class DisclosureCSV(PublicAPIView):
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    def get(self, request):
+        rows = _disclosures(request)
+        if isinstance(rows, Response):
+            return rows
+        body = cache.cached(
+            "api-disclosures-csv", (request.build_absolute_uri(), get_language()),
+            lambda: disclosure_api.csv_text(disclosure_public.summaries(rows)))
+        response = HttpResponse(body.encode("utf-8"), content_type=disclosure_api.CSV_CONTENT_TYPE)
+        response["Content-Disposition"] = disclosure_api.content_disposition(
+            timezone.localdate())
+        return response
 
 
 @extend_schema(

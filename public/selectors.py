@@ -14,6 +14,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from disclosure import public as disclosure_public
 from pilots.choices import State
 from pilots.models import Category, County, Project
 from pilots.models.reference import speaks_english
@@ -186,6 +187,28 @@ def project_for_objection(code):
     if project is None:
         raise Http404
     return project
+
+
+# --- Annual disclosures ------------------------------------------------------------------
+
+def pilot_disclosures(code) -> list:
+    """Every published version of the disclosures of the public pilot ``code``, the newest
+    year first (``disclosure.public.PublicDisclosure``); none for a pilot not public."""
+    rows = disclosure_public.published(public_projects().filter(code=code))
+    return disclosure_public.summaries(rows.order_by("-year", "-version"))
+
+
+def published_disclosures(*, year=None, category="", county=""):
+    """Published disclosures of the public pilots, filtered by year and codes (an unknown
+    code matches nothing), in the order of the pilots' codes, years and versions."""
+    rows = disclosure_public.published(public_projects())
+    if year is not None:
+        rows = rows.filter(year=year)
+    if category:
+        rows = rows.filter(project__category__code=category)
+    if county:
+        rows = rows.filter(project__county__code=county)
+    return rows.order_by("project__code", "year", "version", "pk")
 
 
 # --- Notices and objections -------------------------------------------------------------

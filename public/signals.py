@@ -2,10 +2,11 @@
 
 The public side is the top layer, so it listens to the models below it rather than asking
 them to tell it: a project's transition (its audit entry) or rename, a builder's new name,
-a notice or period created or moved, an objection filed or decided.
+a notice or period created or moved, an objection filed or decided, a disclosure published.
 """
 from django.db.models.signals import post_delete, post_save
 
+from disclosure.models import Disclosure, DisclosureState
 from pilots.models import AuditEntry, Organisation, Project
 from pilots.models.projects import TRANSITION
 from publicity.models import Notice, Objection, Period
@@ -24,6 +25,11 @@ def _project_saved(sender, instance, **kwargs):
         cache.bump()
 
 
+def _disclosure_saved(sender, instance, **kwargs):
+    if instance.state == DisclosureState.PUBLISHED:
+        cache.bump()
+
+
 def _changed(sender, **kwargs):
     cache.bump()
 
@@ -31,6 +37,7 @@ def _changed(sender, **kwargs):
 def connect() -> None:
     post_save.connect(_transition_recorded, sender=AuditEntry, dispatch_uid="public-audit")
     post_save.connect(_project_saved, sender=Project, dispatch_uid="public-project")
+    post_save.connect(_disclosure_saved, sender=Disclosure, dispatch_uid="public-disclosure")
     for model in (Organisation, Notice, Period, Objection):
         post_save.connect(_changed, sender=model, dispatch_uid=f"public-save-{model.__name__}")
         post_delete.connect(_changed, sender=model,

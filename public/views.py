@@ -1,11 +1,16 @@
 """The public pages (no login): home, publicity, the pilot directory, a pilot's page with
-the objection form, and an objection's status by its receipt."""
+the objection form and its annual disclosures, a disclosure's PDF, and an objection's
+status by its receipt."""
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from disclosure import public as disclosure_public
 from pilots.errors import NotAllowedNow, ServiceError
 from pilots.models import Category, County
 from pilots.net import client_ip
@@ -62,13 +67,39 @@ def directory(request):
 
 
 def pilot(request, code, *, form=None, status=200):
-    """A pilot's public page: its facts, its public plan, publicity and the objection form."""
+    """A pilot's public page: its facts, its public plan, publicity, the objection form and
+    its published annual disclosures with the yearly series as charts."""
     project = selectors.public_project(code)
+    disclosures = selectors.pilot_disclosures(code)
     return render(request, "public/pilot.html", {
         "nav": "publicity" if project.under_publicity else "directory",
         "project": project,
         "form": form or (ObjectionForm() if project.objections_open else None),
+        "disclosures": disclosures,
+        "disclosure_charts": disclosure_public.series(disclosures),
     }, status=status)
+
+
+def disclosure_pdf(request, code, year):
+    """A year's published disclosure as a PDF: the current version, or ``?version=``."""
+    shown = selectors.pilot_disclosures(code)
+    of_year = [d for d in shown if d.year == year]
+    wanted = request.GET.get("version", "")
+    if wanted:
+        found = [d for d in of_year if str(d.version) == wanted.strip()]
+    else:
+        found = [d for d in of_year if not d.superseded]
+    if not found:
+        raise Http404
+    response = HttpResponse(disclosure_public.render_pdf(shown, found[0], request),
+                            content_type="application/pdf")
+    name = _("%(code)s-%(year)s年碳排放信息披露") % {"code": code, "year": year}
+    if found[0].superseded:
+        name += _("(第%(n)s版)") % {"n": found[0].version}
+    ascii_name = f"disclosure-{code}-{year}-v{found[0].version}.pdf"
+    response["Content-Disposition"] = (f'inline; filename="{ascii_name}"; '
+                                       f"filename*=UTF-8''{quote(name + '.pdf', safe='')}")
+    return response
 
 
 @require_POST

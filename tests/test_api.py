@@ -225,6 +225,7 @@ def test_the_schema_describes_the_transition_endpoint(demo, api):
     assert sorted(paths) == [
         "/api/auth/token/", "/api/projects/", "/api/projects/{id}/",
         "/api/projects/{id}/history/", "/api/projects/{id}/transitions/{name}/",
+        "/api/public/disclosures.csv", "/api/public/disclosures/",
         "/api/public/objections/", "/api/public/objections/{receipt}/", "/api/public/pilots/",
         "/api/public/publicity/",
         "/api/reviews/assignments/", "/api/reviews/assignments/{id}/declaration/",
