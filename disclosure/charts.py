@@ -9,7 +9,7 @@ what a screen reader reads. Colours are SVG attributes, not CSS, so the PDF need
 stylesheet to look the same.
 """
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from pilots.plan import number_display, rounded
 
@@ -21,6 +21,7 @@ TOP = 22  # room for the value label over the tallest bar
 BOTTOM = 26  # room for the years
 BAR_MAX = 44
 TICKS = 4  # about this many gridlines above zero
+LABEL_CHAR = 7.2  # width of a digit of a 12-unit bold value label
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,19 @@ class Bar:
     x_value: float
     y_value: float
     baseline: bool  # the baseline year's bar (the plan's value, not a disclosed one)
+
+    # A white box behind the value, so a line crossing it (the baseline) leaves it legible.
+    @property
+    def label_box_width(self) -> float:
+        return round(len(self.value) * LABEL_CHAR + 6, 1)
+
+    @property
+    def x_label_box(self) -> float:
+        return round(self.x_value - self.label_box_width / 2, 1)
+
+    @property
+    def y_label_box(self) -> float:
+        return round(self.y_value - 12, 1)
 
 
 @dataclass(frozen=True)
@@ -66,17 +80,16 @@ def short(value) -> str:
 
 
 def _nice_ceiling(top: Decimal) -> tuple[Decimal, Decimal]:
-    """The axis' top and its step: 1, 2, 2.5 or 5 times a power of ten, about ``TICKS``
-    steps up to at least ``top``."""
+    """The axis' top and its step: the smallest step of 1, 2, 2.5 or 5 times a power of
+    ten that reaches ``top`` in at most ``TICKS`` + 1 steps."""
     if top <= 0:
         return Decimal(1), Decimal("0.25")
-    raw = top / TICKS
-    power = Decimal(10) ** raw.adjusted()
+    power = Decimal(10) ** (top / TICKS).adjusted()
     for multiple in (1, 2, Decimal("2.5"), 5, 10):
         step = power * multiple
-        if step >= raw:
+        steps = (top / step).to_integral_value(rounding=ROUND_CEILING)
+        if steps <= TICKS + 1:
             break
-    steps = -(-top // step)  # ceiling
     return step * steps, step
 
 
