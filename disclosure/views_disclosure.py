@@ -45,15 +45,16 @@ def disclosure_section(request, project):
             "checker": disclosures.may_check(project, user)}
 
 
-def _context(request, project, year, *, typed=None, errors=None):
+def _context(request, project, year, *, typed=None, errors=None, refused=False):
     """What the year's page shows: the versions this user may read, the one in hand, its
-    figures, and the forms this user may use."""
+    figures, and the forms this user may use. 404 when there is nothing for this user to
+    see, unless the page only carries a refusal (``refused``)."""
     user = request.user
     every = disclosures.versions(project, year)
     shown = disclosures.readable(every, project, user)
     builder = disclosures.may_prepare(project, user)
     disclosable = year in disclosures.disclosable_years(project)
-    if not shown and not (builder and disclosable):
+    if not shown and not (builder and disclosable) and not refused:
         raise Http404(_("没有该年度的碳排放信息披露。"))
     superseded = disclosures.superseded_versions(every)
     current = shown[0] if shown else None
@@ -138,7 +139,7 @@ def year_page(request, pk, year):
         typed = {key: request.POST.get(key, "")
                  for key in ("measures", "narrative", "correction_note", "reason")}
         return render(request, TEMPLATE, _context(
-            request, project, year, typed=typed, errors=getattr(error, "fields", {})),
-            status=error.status)
+            request, project, year, typed=typed, errors=getattr(error, "fields", {}),
+            refused=True), status=error.status)
     messages.success(request, message)
     return redirect("disclosure-year", pk=project.pk, year=year)
