@@ -1,11 +1,14 @@
 """The public side leaks nothing private: with the demo world (projects in every state), an
-objection with evidence and a decided one, every public page, feed, notice page and
-notice PDF is fetched in both languages, and none of the private strings of ANY project,
-collected from the database first, may appear in them: contacts, credit codes (USCC),
-emails, phones, the names of applicants' and consultants' staff and of experts, scores,
-opinions and answers, transition reasons, attachment file names, the objectors' names
-and contacts, and internal notes (investigations, declared relations, the plan's
-private sections).
+objection with evidence and a decided one, and annual disclosures in every state, every
+public page, feed, notice page, notice PDF, disclosure PDF and the disclosures' open data
+(JSON and CSV) is fetched in both languages, and none of the private strings of ANY
+project, collected from the database first, may appear in them: contacts, credit codes
+(USCC), emails, phones, the names of applicants' and consultants' staff and of experts,
+scores, opinions and answers, transition reasons, attachment file names, the objectors'
+names and contacts, internal notes (investigations, declared relations, the plan's private
+sections), and of the disclosures: the texts of drafts and of versions in check or
+returned, a return's reason, who prepared and checked them, and the activity data's
+denominators.
 """
 import html
 import json
@@ -16,11 +19,14 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from disclosure import activity, disclosures
+from disclosure.models import ActivitySource, ActivityYear, Disclosure, EmissionFactor
 from pilots import services
 from pilots.models import Attachment, AuditEntry, Organisation, PlanVersion, Project, User
 from publicity import objections
 from publicity.models import Notice, Objection
 from reviews.models import DeclaredRelation, OpinionAnswer, ReviewOpinion, ScoreSheet, SheetOpinion
+from tests.disclosure_helpers import BASE_YEAR, Y1, Y2, disclosing_pilot, publish_year
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -50,9 +56,36 @@ def _strings(value):
             yield from _strings(inner)
 
 
+def _disclosure_world(demo):
+    """A pilot's disclosures in every state: published years (one corrected), a year sent
+    back with a reason, a correction in check and a correction in draft; its activity
+    data with a denominator no public figure could equal."""
+    project, builder = disclosing_pilot("privacy_dis", name="宜州区隐私测试校园")
+    county = demo.user("yizhou_ecology")
+    activity.save_activity(project, builder, Y2, {
+        "purchased_electricity": "7200000", "fuel-natural_gas": "50", "population": "2457.25"})
+    publish_year(project, builder, county, BASE_YEAR, measures="公开的措施：基准年能耗普查。",
+                 narrative="公开的说明：基准年核算。")
+    publish_year(project, builder, county, Y1, measures="公开的措施：屋顶光伏一期。",
+                 narrative="公开的说明：绿电比例提高。")
+    publish_year(project, builder, county, Y1, measures="公开的措施：屋顶光伏一期并网。",
+                 narrative="公开的说明：绿电比例提高。", correction_note="公开的更正说明：补充并网时间。")
+    sent_back = disclosures.prepare_and_submit(project, builder, Y2,
+                                               measures="退回前的措施内部稿甲乙",
+                                               narrative="退回前的说明内部稿丙丁")
+    disclosures.return_to_builder(sent_back, county, "县局内部退回意见：结算单未盖章请补正")
+    disclosures.prepare_and_submit(project, builder, BASE_YEAR, measures="审核中的措施内部稿戊",
+                                   narrative="审核中的说明内部稿己",
+                                   correction_note="审核中的更正说明内部稿庚")
+    disclosures.prepare(project, builder, Y1, measures="草稿中的措施内部稿辛",
+                        narrative="草稿中的说明内部稿壬", correction_note="草稿中的更正说明癸")
+
+
 def _private_world(demo):
     """Private rows the demo lacks (a plan attachment, objections with evidence, a decided
-    one), and distinctive contacts, so that a leak cannot hide behind a common word."""
+    one, disclosures in every state), and distinctive contacts, so that a leak cannot hide
+    behind a common word."""
+    _disclosure_world(demo)
     admin = demo.user("eco_admin")
     for organisation in Organisation.objects.all():
         organisation.contact_name = f"{organisation.name[:2]}联络员{organisation.pk}号"
@@ -109,9 +142,25 @@ def _private_strings() -> set[str]:
         found |= {plan.get("safeguards") or "", (plan.get("overview") or {}).get("boundary") or ""}
         found |= {t.get("expected_result") or "" for t in plan.get("tasks") or []
                   if isinstance(t, dict)}
+    # Disclosures: what was never published, a return's reason, who prepared and checked
+    # them, and the denominators of the activity data (an intensity is public, the
+    # population or output value it divides by is not).
+    for d in Disclosure.objects.exclude(state="published"):
+        found |= {d.measures, d.narrative, d.correction_note}
+    found |= {d.returned_reason for d in Disclosure.objects.all()}
+    for d in Disclosure.objects.select_related("prepared_by", "checked_by"):
+        found |= {f"{u.last_name}{u.first_name}" for u in (d.prepared_by, d.checked_by) if u}
+    for row in ActivityYear.objects.all():
+        found |= {str(v.normalize()) for v in (row.population, row.output_value_wan_yuan,
+                                                row.value_added_wan_yuan, row.floor_area_m2)
+                  if v is not None and v != v.to_integral_value()}
     # A decision's reason is public on purpose: it is what the objector's receipt shows.
     public = set(Objection.objects.exclude(decision_reason="").values_list("decision_reason",
                                                                           flat=True))
+    # The names of emission sources and factors are the disclosures' public vocabulary (the
+    # activity data's history lists the items that changed by these names).
+    public |= {str(label) for _value, label in ActivitySource.choices}
+    public |= set(EmissionFactor.objects.values_list("name", flat=True))
     return {s.strip() for s in found if s and s.strip() and len(s.strip()) >= 4} - public
 
 
@@ -138,6 +187,11 @@ def _public_urls(client) -> list[str]:
         urls += [f"/objections/{receipt}/", f"/api/public/objections/{receipt}/"]
     for notice in Notice.objects.values_list("pk", flat=True):
         urls += [f"/publicity/notices/{notice}/", f"/publicity/notices/{notice}.pdf"]
+    urls += ["/api/public/disclosures/", "/api/public/disclosures.csv"]
+    for code, year, version in Disclosure.objects.values_list("project__code", "year",
+                                                              "version"):
+        urls += [f"/pilots/{code}/disclosures/{year}.pdf",
+                 f"/pilots/{code}/disclosures/{year}.pdf?version={version}"]
     return urls
 
 
@@ -162,9 +216,14 @@ def test_no_public_page_feed_or_notice_shows_anything_private(demo, client):
                     leaks.append((language, url, secret))
 
     assert leaks == []
-    # The walk did read the pages it meant to: every public project, notice and receipt.
+    # The walk did read the pages it meant to: every public project, notice and receipt,
+    # and the PDF of every published disclosure (current and by version), none other.
     assert sum(1 for (_lang, url), code in fetched.items()
-               if url.endswith(".pdf") and code == 200) == 2 * Notice.objects.count()
+               if url.endswith(".pdf") and code == 200) == 2 * Notice.objects.count() + 2 * 2
+    assert sum(1 for (_lang, url), code in fetched.items()
+               if "/disclosures/" in url and "?version=" in url and code == 200) == 2 * 3
+    assert "退回前的措施内部稿甲乙" in private and "2457.25" in private
+    assert "公开的更正说明：补充并网时间。" not in private
     under_publicity = Project.objects.get(state="publicity").code
     assert fetched[("zh-hans", f"/pilots/{under_publicity}/")] == 200
     assert fetched[("zh-hans", f"/pilots/{demo.project_in('revision_check').code}/")] == 404
