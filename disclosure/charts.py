@@ -11,11 +11,11 @@ stylesheet to look the same.
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from pilots.plan import number_display, rounded
+from pilots.plan import decimal_text, number_display, rounded
 
-WIDTH = 480  # viewBox units
-HEIGHT = 270
-LEFT = 58  # room for the value axis' labels
+WIDTH = 440  # viewBox units
+HEIGHT = 260
+LEFT = 70  # room for the value axis' labels (1000000 in the phone's larger lettering)
 RIGHT = 10
 TOP = 22  # room for the value label over the tallest bar
 BOTTOM = 26  # room for the years
@@ -132,7 +132,7 @@ def series_chart(points, *, baseline=None, baseline_year=None, milestones=None) 
 
     level = Decimal(0)
     while level <= top:
-        chart["ticks"].append(Tick(y=y_of(level), label=short(level)))
+        chart["ticks"].append(Tick(y=y_of(level), label=decimal_text(level)))
         level += step
     for year in span:
         chart["years"].append(YearLabel(x=x_of(year), text=str(year)))

@@ -298,7 +298,7 @@ def test_the_pdf_of_a_year_reads_back_with_its_figures_factors_and_series(client
     assert "扣除绿色电力1500000kWh" in lines
     assert "天然气范围一55万Nm³21.650152tCO2/万Nm³1190.76" in lines
     # The factors used, with their sources, marked unconfirmed as shipped.
-    assert line_starting("电网电力0.4042kgCO2/kWh2023南方区域生态环境部、国家统计局") is not None
+    assert line_starting("电网电力0.4042kgCO2/kWh2023南方区域电网生态环境部、国家统计局") is not None
     assert line_starting("天然气21.650152tCO2/万Nm³2015全国GB/T32150-2015") is not None
     assert "《关于发布2023年电力二氧化碳排放因子的公告》(文号待核实)" in flat
     assert flat.count("来源待核实") == 2
