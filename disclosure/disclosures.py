@@ -10,10 +10,13 @@ disclosure is frozen: a correction is a new version (``version + 1``) with a not
 goes through the same check; the old version stays public, marked superseded.
 
 Every change is one function here, in a transaction with the disclosure (or, to create
-one, the project) locked, and is recorded on the project's history.
+one, the project) locked, and is recorded on the project's history. Who acts next is told
+(``pilots.notify``): the county ecology bureau of a submission, the builder of a return
+or a publication.
 """
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,8 +24,10 @@ from django.utils.translation import gettext_lazy
 from pilots import plan as plan_rules
 from pilots import registry, rules
 from pilots.audit import record_event
+from pilots.choices import Role
 from pilots.errors import InvalidInput, NotAllowedNow, NotPermitted
-from pilots.models import Project
+from pilots.models import Project, User
+from pilots.notify import applicant_members, in_site_language, notify
 
 from . import activity, calculation
 from .models import ActivityYear, Disclosure, DisclosureState
@@ -265,6 +270,9 @@ def submit(disclosure, user, *, ip_address=None) -> Disclosure:
         disclosure.submitted_at = timezone.now()
         disclosure.save()
         record_event(project, SUBMITTED, user, _event_data(disclosure), ip_address=ip_address)
+        with in_site_language():
+            _tell(county_ecology(project), disclosure,
+                  _("「%(project)s」%(year)s年碳排放信息披露待审核"))
     return disclosure
 
 
@@ -293,6 +301,10 @@ def return_to_builder(disclosure, user, reason, *, ip_address=None) -> Disclosur
         disclosure.save()
         record_event(disclosure.project, RETURNED, user, _event_data(disclosure), reason=reason,
                      ip_address=ip_address)
+        with in_site_language():
+            _tell(applicant_members(disclosure.project), disclosure,
+                  _("「%(project)s」%(year)s年碳排放信息披露被退回"),
+                  _("退回理由：%(reason)s") % {"reason": reason})
     return disclosure
 
 
@@ -309,7 +321,30 @@ def publish(disclosure, user, *, ip_address=None) -> Disclosure:
         disclosure.save()
         record_event(disclosure.project, PUBLISHED, user, _event_data(disclosure),
                      ip_address=ip_address)
+        with in_site_language():
+            _tell(applicant_members(disclosure.project), disclosure,
+                  _("「%(project)s」%(year)s年碳排放信息披露已公开"))
     return disclosure
+
+
+def county_ecology(project) -> list[User]:
+    """The staff of the ecology bureau of ``project``'s county (``rules.is_county_ecology``)."""
+    staff = User.objects.filter(is_active=True, role_grants__role=Role.COUNTY_ECOLOGY,
+                                department__county_id=project.county_id).distinct()
+    return [user for user in staff.select_related("department")
+            if rules.is_county_ecology(project, user)]
+
+
+def _tell(recipients, disclosure, title, line=""):
+    project = disclosure.project
+    body = [_("项目编号：%(code)s") % {"code": project.code or "—"}]
+    if line:
+        body.append(line)
+    body.append(_("查看：%(url)s") % {
+        "url": reverse("disclosure-year", args=[project.pk, disclosure.year])})
+    notify(recipients, project=project,
+           title=title % {"project": project.name, "year": disclosure.year},
+           body="\n".join(body))
 
 
 def latest_version(project, year) -> int:

@@ -19,7 +19,7 @@ from disclosure import activity, disclosures
 from disclosure.factors import add_factor_version
 from disclosure.models import Disclosure, DisclosureState
 from pilots.choices import State
-from pilots.models import AuditEntry, Project
+from pilots.models import AuditEntry, Notification, Project
 from tests.disclosure_helpers import (
     BASE_YEAR,
     MEASURES,
@@ -163,6 +163,21 @@ def test_the_builder_prepares_the_county_returns_then_publishes(client, demo):
         ("disclosure_submitted", "dis_flow", lines, ""),
         ("disclosure_published", "yizhou_ecology", lines, ""),
     ]
+    # Who acts next was told: the county of each submission, the builder of the return and
+    # of the publication.
+    told = [(n.recipient.username, n.title, n.body.splitlines()[-1]) for n in
+            Notification.objects.filter(project=project, title__contains="碳排放信息披露")
+            .select_related("recipient")
+            .order_by("pk")]
+    name, link = project.name, f"查看：{page(project, Y1)}"
+    assert told == [
+        ("yizhou_ecology", f"「{name}」{Y1}年碳排放信息披露待审核", link),
+        ("dis_flow", f"「{name}」{Y1}年碳排放信息披露被退回", link),
+        ("yizhou_ecology", f"「{name}」{Y1}年碳排放信息披露待审核", link),
+        ("dis_flow", f"「{name}」{Y1}年碳排放信息披露已公开", link),
+    ]
+    assert f"退回理由：{reason}" in Notification.objects.get(
+        project=project, title__endswith="被退回").body
     labels = [str(e.label) for e in AuditEntry.objects.filter(
         project=project, kind__startswith="disclosure_").order_by("pk")]
     assert labels == ["编制年度碳排放信息披露", "修改年度碳排放信息披露", "提交碳排放信息披露审核",
