@@ -4,13 +4,16 @@ may be taken off with a reason.
 
 ``select`` and ``not_select`` need the selection's scoring closed (a condition registered
 in reviews/conditions.py), ``grant_title`` and ``fail_acceptance`` the acceptance's; a
-closure is a row per project and kind, written once, never updated. A panel is closed when
-the last of its projects is (or all of them at once, ``close_panel``).
+closure is a row per panel and project (a round of review), written once, never updated:
+a project failed at acceptance comes back before a new acceptance panel, which is closed in
+its turn, the first round's closure and sheets staying. A panel is closed when the last of
+its projects is (or all of them at once, ``close_panel``).
 
 Locks are taken panel first, then its projects by id, so that closing a panel and closing
 one of its projects never wait on each other in a circle.
 """
 from django.db import transaction
+from django.db.models import Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,13 +48,38 @@ def may_close(user) -> bool:
     return may_manage_programme(user)
 
 
+def _on_latest_panel(project, kind):
+    """The closures of ``project`` on its latest panel of ``kind`` (``panel_of``), in one
+    query: an earlier acceptance round's closure is not among them."""
+    latest = (Panel.objects.filter(kind=kind, assignments__project=project)
+              .order_by("-created_at", "-pk").values("pk")[:1])
+    return ScoringClosure.objects.filter(project=project, panel=Subquery(latest))
+
+
 def scoring_closed(project, kind=ReviewKind.SELECTION) -> bool:
-    return ScoringClosure.objects.filter(project=project, kind=kind).exists()
+    """Whether scoring of ``kind`` on ``project`` is closed on its latest panel of that kind."""
+    return _on_latest_panel(project, kind).exists()
 
 
 def closure_of(project, kind=ReviewKind.SELECTION):
-    return (ScoringClosure.objects.filter(project=project, kind=kind)
-            .select_related("closed_by").first())
+    """The closure of ``project`` on its latest panel of ``kind``, or None."""
+    return _on_latest_panel(project, kind).select_related("closed_by").first()
+
+
+def closed_q(panel, prefix=""):
+    """A Q for the closures that end scoring of a project of ``panel``: an acceptance
+    panel's own (a project may be scored again by a later one); for a selection panel
+    any selection closure (a project is scored for selection once, and one closed on an
+    earlier panel may wait for its decision within the batch and category of an open one)."""
+    if panel.kind == ReviewKind.ACCEPTANCE:
+        return Q(**{f"{prefix}panel": panel})
+    return Q(**{f"{prefix}kind": ReviewKind.SELECTION})
+
+
+def closed_projects(panel, project_ids) -> set:
+    """Of ``project_ids``, the ids of those whose scoring on ``panel`` is closed."""
+    return set(ScoringClosure.objects.filter(closed_q(panel), project_id__in=list(project_ids))
+               .values_list("project_id", flat=True))
 
 
 def _check_kind(kind):
@@ -113,8 +141,9 @@ def _close_project(project, panel, assignments, removed, actor, kind, criteria, 
         record_event(project, PANEL_MEMBER_REMOVED, actor,
                      {"expert_id": assignment.expert_id, "name": str(assignment.expert)},
                      reason=reason, ip_address=ip_address)
-    closure = ScoringClosure.objects.create(project=project, kind=kind, closed_by=actor)
-    totals = panel_totals(panel, [project], criteria)[project.pk] if panel else []
+    closure = ScoringClosure.objects.create(panel=panel, project=project, kind=kind,
+                                            closed_by=actor)
+    totals = panel_totals(panel, [project], criteria)[project.pk]
     result = panel_score(totals)
     record_event(project, SCORING_CLOSED, actor, {
         "kind": kind, "sheets": result.sheets,
@@ -126,7 +155,7 @@ def _close_project(project, panel, assignments, removed, actor, kind, criteria, 
 def _members(panel, projects):
     """The panel's assignments on ``projects``, by project, oldest first."""
     by_project = {project.pk: [] for project in projects}
-    if panel is None or not projects:
+    if not projects:
         return by_project
     for assignment in (ExpertAssignment.objects
                        .filter(panel=panel, project_id__in=list(by_project))
@@ -140,9 +169,20 @@ def _nothing_left(panel) -> bool:
     """No project of the panel is still being formed or scored."""
     kind = panel.kind
     projects = panel_projects(panel)
+    closed = ScoringClosure.objects.filter(closed_q(panel)).values("project_id")
     return not (projects.filter(state=FORMING_STATE[kind]).exists()
-                or projects.filter(state=REVIEW_STATE[kind])
-                .exclude(scoring_closures__kind=kind).exists())
+                or projects.filter(state=REVIEW_STATE[kind]).exclude(pk__in=closed).exists())
+
+
+def _round_panel(project, kind):
+    """The panel scoring ``project`` in this round of ``kind`` (its latest), or None: an
+    acceptance panel formed before the project last entered acceptance review is an
+    earlier round's, whose closure is no business of this one."""
+    panel = panel_of(project, kind)
+    if (panel is not None and kind == ReviewKind.ACCEPTANCE
+            and panel.created_at < project.state_entered_at):
+        return None
+    return panel
 
 
 def _mark_closed(panel, actor):
@@ -158,18 +198,22 @@ def close_scoring(project, actor, *, kind=ReviewKind.SELECTION, removals=None,
     acceptance review for acceptance): refused while a member of its panel has not
     submitted its sheet, unless ``removals`` maps each such member to the reason it is
     taken off (its draft sheet goes with it, it loses its grant, the trail keeps the
-    reason); refused when fewer sheets than the batch's minimum panel size remain. The
-    panel is closed with its last project."""
+    reason); refused when fewer sheets than the batch's minimum panel size remain (or no
+    panel of this round scores it). The closure is the panel's: a project failed at
+    acceptance is closed again on its next acceptance panel. The panel is closed with its
+    last project."""
     if not may_close(actor):
         raise NotPermitted(_("只有市生态环境局可以结束评分。"))
     _check_kind(kind)
-    panel = panel_of(project, kind)
+    panel = _round_panel(project, kind)
     if panel is not None:
         panel = Panel.objects.select_for_update().get(pk=panel.pk)
     project = Project.objects.select_for_update().select_related("batch").get(pk=project.pk)
     if project.state != REVIEW_STATE[kind]:
         raise _not_in_review(kind)
-    if scoring_closed(project, kind):
+    if panel is None:
+        raise _too_few([project], project.batch.expert_panel_min_size, named=False)
+    if ScoringClosure.objects.filter(panel=panel, project=project).exists():
         raise NotAllowedNow(_("评分已结束。"))
     assignments = _members(panel, [project])[project.pk]
     waiting = [a.expert for a in assignments if not _submitted(a)]
@@ -181,11 +225,11 @@ def close_scoring(project, actor, *, kind=ReviewKind.SELECTION, removals=None,
             % {"names": _("、").join(str(e) for e in still_waiting)})
     if len(assignments) - len(removed) < project.batch.expert_panel_min_size:
         raise _too_few([project], project.batch.expert_panel_min_size, named=False)
-    rubric = panel_rubric(panel) if panel is not None else None
+    rubric = panel_rubric(panel)
     criteria = list(rubric.criteria.all()) if rubric is not None else []
     closure = _close_project(project, panel, assignments, removed, actor, kind, criteria,
                              ip_address)
-    if panel is not None and not panel.is_closed and _nothing_left(panel):
+    if not panel.is_closed and _nothing_left(panel):
         _mark_closed(panel, actor)
     return closure
 
@@ -212,8 +256,7 @@ def close_panel(panel, actor, *, removals=None, ip_address=None) -> Panel:
               "请先将其提交评审或作出审核决定，再结束专家组评分。")
             % {"state": forming[0].get_state_display(),
                "names": _("、").join(p.name for p in forming)})
-    closed = set(ScoringClosure.objects.filter(project_id__in=ids, kind=kind)
-                 .values_list("project_id", flat=True))
+    closed = closed_projects(panel, ids)
     to_close = [p for p in projects if p.state == REVIEW_STATE[kind] and p.pk not in closed]
     members = _members(panel, to_close)
     waiting = {}  # expert id → (expert, [projects it has not submitted on])

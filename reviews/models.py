@@ -212,11 +212,15 @@ class SheetOpinion(models.Model):
 
 
 class ScoringClosure(models.Model):
-    """The end of scoring on one project for one kind of review: written once, by the
-    ecology admin, when every remaining panel member has submitted its sheet."""
+    """The end of scoring on one project by one panel (a round of review): written once,
+    by the ecology admin, when every remaining panel member has submitted its sheet. A
+    project failed at acceptance is scored again by a new panel, hence closed again."""
 
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="closures",
+                              verbose_name=_("专家组"))
     project = models.ForeignKey("pilots.Project", on_delete=models.PROTECT,
                                 related_name="scoring_closures", verbose_name=_("试点项目"))
+    # The panel's kind, kept on the row to ask "closed for selection?" without a join.
     kind = models.CharField(_("评审类型"), max_length=20, choices=ReviewKind.choices)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("操作人"))
@@ -227,7 +231,8 @@ class ScoringClosure(models.Model):
         verbose_name = _("评分结束")
         verbose_name_plural = _("评分结束")
         constraints = [
-            models.UniqueConstraint(fields=["project", "kind"], name="one_closure_per_kind"),
+            models.UniqueConstraint(fields=["panel", "project"],
+                                    name="one_closure_per_panel_project"),
         ]
 
     def __str__(self):

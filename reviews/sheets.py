@@ -57,11 +57,10 @@ def kind_under_review(project) -> str:
 
 def panel_scoring_closed(panel, project) -> bool:
     """Whether scoring of ``project`` on ``panel`` has ended: the panel is closed, or the
-    ecology admin closed the project's scoring of the panel's kind since it was formed."""
+    ecology admin closed the project's scoring on that panel."""
     if panel.closed_at is not None:
         return True
-    return ScoringClosure.objects.filter(project=project, kind=panel.kind,
-                                         closed_at__gte=panel.created_at).exists()
+    return ScoringClosure.objects.filter(panel=panel, project=project).exists()
 
 
 # --- Who may do what ---------------------------------------------------------------------

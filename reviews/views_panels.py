@@ -20,7 +20,7 @@ from pilots.net import client_ip
 
 from . import closing, panels, services
 from .choices import ReviewKind
-from .models import ExpertAssignment, ScoringClosure
+from .models import ExpertAssignment
 from .panel_results import may_see_panel_results, panel_results
 
 
@@ -101,9 +101,7 @@ def _detail(request, panel):
                     .select_related("applicant", "county", "category", "batch"))
     assignments = list(ExpertAssignment.objects.filter(panel=panel)
                        .select_related("expert", "sheet").order_by("assigned_at", "pk"))
-    closed = set(ScoringClosure.objects.filter(project__in=[p.pk for p in projects],
-                                               kind=panel.kind)
-                 .values_list("project_id", flat=True))
+    closed = closing.closed_projects(panel, [p.pk for p in projects])
     # Scores and grades for who may read the panel's results; counts of sheets for all.
     results = ({row.project.pk: row for row in panel_results(panel)}
                if assignments and may_see_panel_results(panel, request.user) else {})

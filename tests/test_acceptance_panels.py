@@ -485,3 +485,66 @@ def test_the_card_runs_a_fixed_number_of_queries_whatever_the_panel_size(
     _declared(panel, "expert5")
     with django_assert_num_queries(len(three)):
         client.get(url)
+
+
+# --- A second round -------------------------------------------------------------------------
+
+def test_a_project_failed_at_acceptance_is_scored_and_closed_again_by_a_new_panel(demo, project):
+    admin, applicant = demo.user("eco_admin"), demo.user("app_acceptance")
+    first = _form(demo, project)
+    _scored(demo, first, FAILING)
+    closing.close_scoring(project, admin, kind="acceptance")
+    project = services.fire(project, "fail_acceptance", admin, reason="目标未完成，限期整改。")
+    assert project.state == State.CONSTRUCTION
+
+    # Back to acceptance review as the fixture walked there the first time.
+    actors = {"apply_acceptance": applicant,
+              "forward_acceptance": demo.user("jinchengjiang_ecology")}
+    people = {"admin": admin, "applicant": applicant, "experts": []}
+    for step in ("apply_acceptance", "forward_acceptance"):
+        registry.prepare_for(step, project, people)
+        project = services.fire(project, step, actors[step], reason=REASONS.get(step, ""),
+                                data=registry.demo_input(step, project))
+    assert project.state == State.ACCEPTANCE_REVIEW
+    # The first round's closure does not close this one: nothing to decide on yet.
+    assert acceptance_panels.current_panel(project) is None
+    assert not acceptance_panels.scoring_closed(project)
+    with pytest.raises(NotAllowedNow) as error:
+        services.fire(project, "grant_title", admin)
+    assert error.value.message == NOT_CLOSED
+
+    second = _form(demo, project, usernames=("expert1", "expert2", "expert4"))
+    assert acceptance_panels.current_panel(project) == second
+    assert not closing.scoring_closed(project, "acceptance")
+    assert closing.closure_of(project, "acceptance") is None
+    _scored(demo, second, PASSING)
+    with pytest.raises(NotAllowedNow) as error:
+        services.fire(project, "grant_title", admin)
+    assert error.value.message == NOT_CLOSED
+
+    # The project's scoring on the new panel closes (it said "评分已结束。" before).
+    closing.close_scoring(project, admin, kind="acceptance")
+
+    second.refresh_from_db()
+    assert second.closed_at is not None
+    assert acceptance_panels.scoring_closed(project)
+    assert closing.closure_of(project, "acceptance").panel == second
+    with pytest.raises(NotAllowedNow) as error:
+        closing.close_scoring(project, admin, kind="acceptance")
+    assert error.value.message == "评分已结束。"
+    # (88.5 + 75.5 + 65.25) / 3 = 76.42, over the pass line of 60.
+    project = services.fire(project, "grant_title", admin)
+    assert project.state == State.TITLED
+    # Both rounds stand: two acceptance closures, one per panel, each panel's three sheets.
+    assert list(project.scoring_closures.order_by("closed_at", "pk")
+                .values_list("kind", "panel_id")) == [
+        ("selection", sheets.results_of(project)["panel"].pk),
+        ("acceptance", first.pk), ("acceptance", second.pk)]
+    for panel, mean in ((first, D("165.25") / 3), (second, D("229.25") / 3)):
+        assert ScoreSheet.objects.filter(assignment__panel=panel,
+                                         submitted_at__isnull=False).count() == 3
+        assert sheets.results_of(project, kind="acceptance", panel=panel)["result"].mean == mean
+    closed = AuditEntry.objects.filter(project=project, kind="scoring_closed").order_by("pk")
+    assert [(e.data["kind"], e.data["score"]) for e in closed] == [
+        ("selection", closed[0].data["score"]), ("acceptance", "55.08"),
+        ("acceptance", "76.42")]
