@@ -9,8 +9,10 @@ a project failed at acceptance comes back before a new acceptance panel, which i
 its turn, the first round's closure and sheets staying. A panel is closed when the last of
 its projects is (or all of them at once, ``close_panel``).
 
-Locks are taken panel first, then its projects by id, so that closing a panel and closing
-one of its projects never wait on each other in a circle.
+Locks are taken projects first (by id), then their panel, everywhere in reviews: a
+transition locks its project and its effects then the panel, so closing a panel, closing
+one of its projects, adding members and a project joining never wait on each other in a
+circle (``lock_panel_with_projects``).
 """
 from django.db import transaction
 from django.db.models import Q, Subquery
@@ -205,10 +207,12 @@ def close_scoring(project, actor, *, kind=ReviewKind.SELECTION, removals=None,
     if not may_close(actor):
         raise NotPermitted(_("只有市生态环境局可以结束评分。"))
     _check_kind(kind)
+    # Projects before their panel, everywhere in reviews: a transition locks its project
+    # and its effects then the panel, so the same order here cannot deadlock with them.
+    project = Project.objects.select_for_update().select_related("batch").get(pk=project.pk)
     panel = _round_panel(project, kind)
     if panel is not None:
         panel = Panel.objects.select_for_update().get(pk=panel.pk)
-    project = Project.objects.select_for_update().select_related("batch").get(pk=project.pk)
     if project.state != REVIEW_STATE[kind]:
         raise _not_in_review(kind)
     if panel is None:
@@ -234,6 +238,20 @@ def close_scoring(project, actor, *, kind=ReviewKind.SELECTION, removals=None,
     return closure
 
 
+def lock_panel_with_projects(panel, project_ids, *, related=("batch",)):
+    """Lock the projects ``project_ids(panel)`` names (by id), then the panel: projects
+    before their panel, as a transition and its effects lock them. Should the panel's
+    projects change before the panel is locked (a project forwarded at that moment), the
+    caller is asked to try again rather than act on projects it does not hold."""
+    ids = sorted(project_ids(panel))
+    projects = list(Project.objects.select_for_update(of=("self",)).filter(pk__in=ids)
+                    .select_related("batch", "applicant", "county", "category").order_by("pk"))
+    panel = Panel.objects.select_for_update(of=("self",)).select_related(*related).get(pk=panel.pk)
+    if sorted(project_ids(panel)) != ids:
+        raise NotAllowedNow(_("该专家组的项目刚刚发生变化，请刷新页面后重试。"))
+    return panel, projects
+
+
 @transaction.atomic
 def close_panel(panel, actor, *, removals=None, ip_address=None) -> Panel:
     """End scoring on every project of ``panel`` still being scored, all or nothing, and
@@ -243,12 +261,12 @@ def close_panel(panel, actor, *, removals=None, ip_address=None) -> Panel:
     on, and while a project would keep fewer sheets than the batch's minimum panel size."""
     if not may_close(actor):
         raise NotPermitted(_("只有市生态环境局可以结束评分。"))
-    panel = Panel.objects.select_for_update().select_related("batch").get(pk=panel.pk)
+    panel, projects = lock_panel_with_projects(
+        panel, lambda p: panel_projects(p).values_list("pk", flat=True))
     if panel.is_closed:
         raise NotAllowedNow(_("该专家组的评分已结束。"))
     kind = panel.kind
-    ids = list(panel_projects(panel).values_list("pk", flat=True))
-    projects = list(Project.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    ids = [p.pk for p in projects]
     forming = [p for p in projects if p.state == FORMING_STATE[kind]]
     if forming:
         raise NotAllowedNow(

@@ -29,6 +29,7 @@ from pilots.rules import is_city_officer_or_admin
 
 from . import proposal
 from .choices import ReviewKind
+from .closing import lock_panel_with_projects
 from .conflicts import Conflict, Parties, conflicts_between, profiles_of
 from .models import ExpertAssignment, Panel, ScoreSheet, ScoringClosure
 from .services import (
@@ -79,14 +80,8 @@ def open_projects(panel):
 
 
 def _locked(panel, project_ids):
-    """Lock the panel, then the projects ``project_ids(panel)`` names, by id, as closing
-    does (reviews/closing.py)."""
-    panel = (Panel.objects.select_for_update(of=("self",))
-             .select_related("batch", "category").get(pk=panel.pk))
-    projects = list(Project.objects.select_for_update(of=("self",))
-                    .filter(pk__in=list(project_ids(panel)))
-                    .select_related("applicant", "county", "category").order_by("pk"))
-    return panel, projects
+    """Lock the projects ``project_ids(panel)`` names, then the panel (see closing)."""
+    return lock_panel_with_projects(panel, project_ids, related=("batch", "category"))
 
 
 def _refuse(message, field="experts"):
