@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -91,8 +92,10 @@ def disclosure_pdf(request, code, year):
         found = [d for d in of_year if not d.superseded]
     if not found:
         raise Http404
-    response = HttpResponse(disclosure_public.render_pdf(shown, found[0], request),
-                            content_type="application/pdf")
+    # Cached like the open data: drawing a PDF is the slowest thing a visitor can ask for.
+    body = cache.cached("disclosure-pdf", (code, year, found[0].version, get_language()),
+                        lambda: disclosure_public.render_pdf(shown, found[0], request))
+    response = HttpResponse(body, content_type="application/pdf")
     name = _("%(code)s-%(year)s年碳排放信息披露") % {"code": code, "year": year}
     if found[0].superseded:
         name += _("(第%(n)s版)") % {"n": found[0].version}
