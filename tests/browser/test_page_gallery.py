@@ -8,6 +8,7 @@ import pytest
 from django.db.models import Count
 from playwright.sync_api import Page, expect
 
+from disclosure.activity import allowed_years
 from pilots.choices import State
 from pilots.models import Batch, Category, KeyPark, Project
 from reviews.models import ExpertProfile, Panel
@@ -32,6 +33,9 @@ def _pages():
     # The open panel with the fewest members: its page shows the proposal too.
     panel = (Panel.objects.filter(closed_at__isnull=True).annotate(n=Count("assignments"))
              .order_by("n", "pk").first())
+    building = Project.objects.filter(state=State.CONSTRUCTION).order_by("pk").first()
+    builder = building.applicant.members.order_by("pk").first().username
+    activity_year = allowed_years(building)[-1]
     return [
         ("project-city-review", "eco_admin", f"/projects/{review.pk}/", review.name, review.name),
         ("plan-editor-park", "app_park_yizhou", f"/projects/{draft.pk}/plan/",
@@ -53,6 +57,16 @@ def _pages():
          None, None),
         ("panels", "eco_admin", "/reviews/panels/", "专家组", None),
         ("panel", "eco_admin", f"/reviews/panels/{panel.pk}/", None, None),
+        ("calendar-years", "eco_admin", "/programme/calendar/", None, None),
+        ("calendar-2026", "eco_admin", "/programme/calendar/2026/", None, None),
+        ("calendar-new", "eco_admin", "/programme/calendar/new/", None, None),
+        ("publicity-start", "eco_admin", "/programme/publicity/start/", None, None),
+        ("publicity-confirm", "eco_admin", "/programme/publicity/confirm/", None, None),
+        ("objections", "eco_admin", "/programme/objections/", None, None),
+        ("factors", "eco_admin", "/programme/factors/", None, None),
+        ("carbon-overview", "eco_admin", "/disclosure/overview/", None, None),
+        ("activity-year", builder, f"/projects/{building.pk}/activity/{activity_year}/",
+         None, None),
         ("not-found", "eco_admin", "/projects/999999/", None, None),
         ("method-not-allowed", "eco_admin", f"/projects/{review.pk}/transitions/city_return/",
          None, None),
