@@ -15,7 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import remove_perm
 
 from pilots import registry
 from pilots.audit import record_event
@@ -30,7 +30,7 @@ from .choices import ReviewKind
 from .conflicts import conflicts_between, parties_of, profiles_of
 from .deadlines import clean_deadline
 from .models import ExpertAssignment, Panel, ScoreSheet, SheetStatus
-from .services import PANEL_MEMBER_ADDED, PANEL_MEMBER_REMOVED
+from .services import PANEL_MEMBER_REMOVED, put_on_panel
 from .sheets import panel_scoring_closed, results_of
 
 ACCEPTANCE_PANEL_FORMED = "acceptance_panel_formed"
@@ -157,15 +157,7 @@ def _locked_changeable(panel, actor, *, adding=False):
 # --- Changing --------------------------------------------------------------------------------
 
 def _put_on(panel, project, actor, experts, facts, ip_address):
-    added = []
-    for expert in experts:
-        assignment, created = ExpertAssignment.objects.get_or_create(
-            panel=panel, project=project, expert=expert, defaults={"assigned_by": actor})
-        if not created:
-            continue
-        assign_perm("pilots.view_project", expert, project)
-        record_event(project, PANEL_MEMBER_ADDED, actor, facts[expert.pk], ip_address=ip_address)
-        added.append(assignment)
+    added = put_on_panel(panel, project, actor, experts, facts, ip_address)
     if added:
         with in_site_language():
             notify([a.expert for a in added], project=project,

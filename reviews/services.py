@@ -128,6 +128,22 @@ def _screened(project, experts, override_reason):
     return facts
 
 
+def put_on_panel(panel, project, actor, experts, facts, ip_address) -> list[ExpertAssignment]:
+    """Assign ``experts`` not yet on ``panel`` to ``project``: each may then see the project
+    (its plan only once it declares), and the trail keeps ``facts[expert.pk]``. Returns the
+    new assignments; telling the experts is the caller's (the wording differs by kind)."""
+    added = []
+    for expert in experts:
+        assignment, created = ExpertAssignment.objects.get_or_create(
+            panel=panel, project=project, expert=expert, defaults={"assigned_by": actor})
+        if not created:
+            continue
+        assign_perm("pilots.view_project", expert, project)
+        record_event(project, PANEL_MEMBER_ADDED, actor, facts[expert.pk], ip_address=ip_address)
+        added.append(assignment)
+    return added
+
+
 @transaction.atomic
 def assign_experts(project, actor, experts, *, override_reason="", ip_address=None
                    ) -> list[ExpertAssignment]:
@@ -146,16 +162,8 @@ def assign_experts(project, actor, experts, *, override_reason="", ip_address=No
         _refuse(_("理由不能超过500个字。"), "override_reason")
     taken = set(project.expert_assignments.values_list("expert_id", flat=True))
     facts = _screened(project, [e for e in experts if e.pk not in taken], override_reason)
-    added = []
-    panel = selection_panel_for(project, actor)
-    for expert in experts:
-        assignment, created = ExpertAssignment.objects.get_or_create(
-            panel=panel, project=project, expert=expert, defaults={"assigned_by": actor})
-        if not created:
-            continue
-        assign_perm("pilots.view_project", expert, project)
-        record_event(project, PANEL_MEMBER_ADDED, actor, facts[expert.pk], ip_address=ip_address)
-        added.append(assignment)
+    added = put_on_panel(selection_panel_for(project, actor), project, actor, experts, facts,
+                         ip_address)
     if added:
         with in_site_language():
             notify([a.expert for a in added], project=project,
