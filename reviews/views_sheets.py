@@ -37,15 +37,6 @@ def _results_url(pk, kind):
     return url if kind == ReviewKind.SELECTION else f"{url}?kind={kind}"
 
 
-def _closure(project, kind, panel):
-    """The closure of the project's scoring of ``kind`` on ``panel`` (one from an earlier
-    acceptance panel does not count), or None."""
-    closure = closing.closure_of(project, kind)
-    if closure is not None and panel is not None and closure.closed_at < panel.created_at:
-        return None
-    return closure
-
-
 def _own_assignment(request, pk):
     """The caller's own assignment, else 404 (another expert's is not even hinted at)."""
     return get_object_or_404(
@@ -159,7 +150,7 @@ def results_page(request, pk):
     if not sheets.may_see_results(project, request.user, kind):
         raise PermissionDenied(_("只有组织评审的部门可以查看评分结果。"))
     context = sheets.results_of(project, kind)
-    closure = _closure(project, kind, context["panel"])
+    closure = closing.closure_of(project, kind)  # the latest panel's: closures are per panel
     under_review = (project.state == sheets.REVIEW_STATE[kind] and closure is None
                     and context["panel"] is not None and context["panel"].closed_at is None)
     return render(request, "reviews/sheets/results.html", {
